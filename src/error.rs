@@ -1,0 +1,124 @@
+//! Errors and their exit codes.
+//!
+//! Bad input (exit code 2) is reported as one or more [`Diagnostic`]s that name the
+//! file, the line and column where known, the field, what was found and what is
+//! allowed. Everything else that fails at run time is exit code 1.
+
+use std::fmt;
+use std::path::Path;
+
+/// One problem with the user's input, precise enough to fix without guessing.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostic {
+    /// The file (or `--set`) the problem is in.
+    pub file: Option<String>,
+    /// 1-based line, where known.
+    pub line: Option<usize>,
+    /// 1-based column, where known.
+    pub column: Option<usize>,
+    /// Dotted field path such as `advocates.count`, where one applies.
+    pub field: Option<String>,
+    /// What is wrong: what was found and what is allowed.
+    pub message: String,
+    /// How to fix it, where we can say.
+    pub help: Option<String>,
+}
+
+impl Diagnostic {
+    pub fn new(message: impl Into<String>) -> Self {
+        Diagnostic {
+            file: None,
+            line: None,
+            column: None,
+            field: None,
+            message: message.into(),
+            help: None,
+        }
+    }
+
+    pub fn file(mut self, file: impl AsRef<Path>) -> Self {
+        self.file = Some(file.as_ref().display().to_string());
+        self
+    }
+
+    pub fn at(mut self, line: usize, column: Option<usize>) -> Self {
+        self.line = Some(line);
+        self.column = column;
+        self
+    }
+
+    pub fn field(mut self, field: impl Into<String>) -> Self {
+        self.field = Some(field.into());
+        self
+    }
+
+    pub fn help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if let Some(file) = &self.file {
+            write!(f, "{file}")?;
+            if let Some(line) = self.line {
+                write!(f, ":{line}")?;
+                if let Some(column) = self.column {
+                    write!(f, ":{column}")?;
+                }
+            }
+            write!(f, ": ")?;
+        }
+        if let Some(field) = &self.field {
+            write!(f, "`{field}`: ")?;
+        }
+        write!(f, "{}", self.message)?;
+        if let Some(help) = &self.help {
+            write!(f, "\n  help: {help}")?;
+        }
+        Ok(())
+    }
+}
+
+/// Every way a wom command can fail.
+#[derive(Debug, thiserror::Error)]
+pub enum WomError {
+    /// The user's input is wrong (exit code 2).
+    #[error("{}", join(.0))]
+    Input(Vec<Diagnostic>),
+    /// Something failed while running (exit code 1).
+    #[error("{0}")]
+    Runtime(String),
+}
+
+fn join(diagnostics: &[Diagnostic]) -> String {
+    diagnostics
+        .iter()
+        .map(|d| d.to_string())
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+impl WomError {
+    /// The process exit code for this error: 2 for bad input, 1 otherwise.
+    pub fn exit_code(&self) -> i32 {
+        match self {
+            WomError::Input(_) => 2,
+            WomError::Runtime(_) => 1,
+        }
+    }
+
+    /// Shorthand for an input error with a single diagnostic.
+    pub fn input(diagnostic: Diagnostic) -> Self {
+        WomError::Input(vec![diagnostic])
+    }
+}
+
+impl From<Diagnostic> for WomError {
+    fn from(d: Diagnostic) -> Self {
+        WomError::input(d)
+    }
+}
+
+pub type Result<T, E = WomError> = std::result::Result<T, E>;

@@ -1,0 +1,15 @@
+//! wom — word of mouth: does one macro-influencer or many micro-advocates win more
+//! customers for the same budget, and how sure is that answer?
+//!
+//! Data flows one way: [`scenario`] (parse and validate a TOML file) →
+//! [`population`] (build the social graph) → … → files. The binary in `main.rs` only
+//! calls [`cli::run`].
+
+pub mod cli;
+pub mod error;
+pub mod population;
+pub mod rng;
+pub mod scenario;
+pub mod stats;
+
+pub use error::{Diagnostic, Result, WomError};

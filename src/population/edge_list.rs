@@ -1,0 +1,1 @@
+//! Edge list reader (to be written).

@@ -1,0 +1,1 @@
+//! Random graph generators (to be written).

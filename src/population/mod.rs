@@ -1,0 +1,7 @@
+//! Populations: the social graph consumers live on.
+
+pub mod csr;
+pub mod edge_list;
+pub mod generators;
+
+pub use csr::{Cleaning, Csr};
