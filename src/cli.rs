@@ -1,1 +1,231 @@
+//! The command line: parse arguments (clap), run a command, print results.
+//!
+//! Exit codes: 0 success, 1 run-time failure, 2 bad input or usage. Errors are
+//! printed as `error: …` lines on stderr; a closed stdout (`wom graph … | head`) is
+//! not an error.
 
+use crate::error::{Result, WomError};
+use crate::population;
+use crate::scenario::{self, Override};
+use crate::stats::{self, GraphStats};
+use clap::{Parser, Subcommand};
+use std::ffi::OsString;
+use std::io::{self, Write};
+use std::path::PathBuf;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "wom",
+    version,
+    about = "Word of mouth: does one macro-influencer or many micro-advocates win more customers?",
+    long_about = None
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+/// Options shared by commands that read scenarios.
+#[derive(Debug, clap::Args)]
+struct ScenarioOptions {
+    /// Override a scenario field, e.g. --set word_of_mouth.conversion=0.2 (TOML value)
+    #[arg(long = "set", value_name = "KEY=VALUE")]
+    set: Vec<Override>,
+    /// Master seed (same as --set simulation.seed=S)
+    #[arg(long, value_name = "S")]
+    seed: Option<u64>,
+}
+
+impl ScenarioOptions {
+    fn overrides(&self) -> Vec<Override> {
+        let mut all = Vec::new();
+        if let Some(seed) = self.seed {
+            all.push(Override::new("simulation.seed", toml::Value::Integer(seed.min(i64::MAX as u64) as i64)));
+        }
+        all.extend(self.set.iter().cloned());
+        all
+    }
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Check scenario files without running them
+    Validate {
+        /// Scenario files (.toml)
+        #[arg(required = true, value_name = "SCENARIO")]
+        files: Vec<PathBuf>,
+        /// Print each resolved scenario, defaults filled in, as JSON
+        #[arg(long)]
+        explain: bool,
+        #[command(flatten)]
+        options: ScenarioOptions,
+    },
+    /// Build a scenario's population and print its statistics
+    Graph {
+        /// Scenario file (.toml)
+        #[arg(value_name = "SCENARIO")]
+        file: PathBuf,
+        /// Print the statistics as JSON
+        #[arg(long)]
+        json: bool,
+        #[command(flatten)]
+        options: ScenarioOptions,
+    },
+}
+
+/// Run wom with these arguments (the first is the program name) and return the
+/// process exit code. Prints results on stdout and errors on stderr.
+pub fn main<I, T>(args: I) -> i32
+where
+    I: IntoIterator<Item = T>,
+    T: Into<OsString> + Clone,
+{
+    let cli = match Cli::try_parse_from(args) {
+        Ok(cli) => cli,
+        Err(e) => {
+            // --help and --version are not errors; everything else is usage (2).
+            let _ = e.print();
+            return if e.use_stderr() { 2 } else { 0 };
+        }
+    };
+    match run(cli) {
+        Ok(()) => 0,
+        Err(e) => {
+            for line in e.to_string().lines() {
+                if line.starts_with("  ") {
+                    eprintln!("{line}");
+                } else {
+                    eprintln!("error: {line}");
+                }
+            }
+            e.exit_code()
+        }
+    }
+}
+
+fn run(cli: Cli) -> Result<()> {
+    let result = match cli.command {
+        Command::Validate {
+            files,
+            explain,
+            options,
+        } => return validate(&files, explain, &options.overrides()),
+        Command::Graph {
+            file,
+            json,
+            options,
+        } => graph(&file, json, &options.overrides()),
+    };
+    ignore_broken_pipe(result)
+}
+
+/// Writing to a closed pipe (`wom graph x.toml | head -1`) is success.
+fn ignore_broken_pipe(result: Result<()>) -> Result<()> {
+    match result {
+        Err(WomError::Runtime(message)) if message.contains("Broken pipe") => Ok(()),
+        other => other,
+    }
+}
+
+fn io_error(e: io::Error) -> WomError {
+    WomError::Runtime(format!("cannot write to stdout: {e}"))
+}
+
+fn validate(files: &[PathBuf], explain: bool, overrides: &[Override]) -> Result<()> {
+    let mut diagnostics = Vec::new();
+    let stdout = io::stdout();
+    let mut out = stdout.lock();
+    for file in files {
+        match scenario::load(file, overrides) {
+            Ok(s) => {
+                let _ = writeln!(out, "ok: {} ({})", file.display(), s.name);
+                if explain {
+                    let json = serde_json::to_string_pretty(&s).expect("scenarios serialise");
+                    let _ = writeln!(out, "{json}");
+                }
+            }
+            Err(WomError::Input(mut d)) => diagnostics.append(&mut d),
+            Err(e) => return Err(e),
+        }
+    }
+    if diagnostics.is_empty() {
+        Ok(())
+    } else {
+        Err(WomError::Input(diagnostics))
+    }
+}
+
+fn graph(file: &std::path::Path, json: bool, overrides: &[Override]) -> Result<()> {
+    let s = scenario::load(file, overrides)?;
+    let population = population::build(&s.population, s.simulation.seed, 0)?;
+    let stats = stats::graph_stats(&population, s.simulation.seed);
+    let mut out = io::stdout().lock();
+    if json {
+        let text = serde_json::to_string_pretty(&stats).expect("stats serialise");
+        writeln!(out, "{text}").map_err(io_error)?;
+    } else {
+        let title = format!(
+            "{} ({}, seed {})",
+            file.display(),
+            s.population.generator_name(),
+            s.simulation.seed
+        );
+        write_stats(&mut out, &title, &stats).map_err(io_error)?;
+    }
+    Ok(())
+}
+
+fn write_stats(out: &mut impl Write, title: &str, s: &GraphStats) -> io::Result<()> {
+    let kind = match (s.directed, s.weighted) {
+        (true, true) => "directed, weighted",
+        (true, false) => "directed",
+        (false, true) => "undirected, weighted",
+        (false, false) => "undirected",
+    };
+    let share = |part: u64| {
+        if s.nodes == 0 {
+            0.0
+        } else {
+            100.0 * part as f64 / s.nodes as f64
+        }
+    };
+    writeln!(out, "population   {title}")?;
+    writeln!(out, "nodes        {}", s.nodes)?;
+    writeln!(
+        out,
+        "ties         {} ({kind}{})",
+        s.ties,
+        if s.implicit { "; implicit, never stored" } else { "" }
+    )?;
+    let degree_word = if s.directed { "out-degree" } else { "degree" };
+    writeln!(
+        out,
+        "{degree_word:<12} mean {:.3}, min {}, max {}",
+        s.mean_degree, s.min_degree, s.max_degree
+    )?;
+    let percentiles: Vec<String> = s
+        .degree_percentiles
+        .iter()
+        .map(|(p, d)| format!("p{p} {d}"))
+        .collect();
+    writeln!(out, "percentiles  {}", percentiles.join(", "))?;
+    let how = match s.clustering_sample {
+        Some(n) => format!("estimated from {n} sampled nodes"),
+        None => "exact".to_string(),
+    };
+    writeln!(out, "clustering   {:.4} (average local coefficient, {how})", s.clustering)?;
+    writeln!(
+        out,
+        "components   {} (largest {} nodes, {:.1}%)",
+        s.components,
+        s.largest_component,
+        share(s.largest_component)
+    )?;
+    writeln!(
+        out,
+        "dropped      {} self-loops, {} duplicate ties",
+        s.self_loops_dropped, s.duplicates_dropped
+    )?;
+    writeln!(out, "built in     {:.3} s", s.build_seconds)?;
+    Ok(())
+}

@@ -1,7 +1,262 @@
 //! Populations: the social graph consumers live on.
+//!
+//! [`build`] turns a validated [`PopulationSpec`] into a [`Population`]: a frozen
+//! [`Csr`] graph, or an implicit complete graph that is never materialised. Generated
+//! graphs draw only from the `graph` random stream of (seed, replicate), so the same
+//! scenario and seed always give the same population, whatever the thread count.
 
 pub mod csr;
 pub mod edge_list;
 pub mod generators;
 
 pub use csr::{Cleaning, Csr};
+
+use crate::error::{Diagnostic, Result, WomError};
+use crate::rng::{self, Stream};
+use crate::scenario::PopulationSpec;
+use edge_list::{EdgeListOptions, Labels};
+use std::time::Instant;
+
+/// The ties of a population.
+#[derive(Debug, Clone)]
+pub enum Topology {
+    /// An explicit graph.
+    Network(Csr),
+    /// Everyone is tied to everyone else (well mixed); never stored as n² ties.
+    Complete { nodes: u32 },
+}
+
+/// A built population.
+#[derive(Debug, Clone)]
+pub struct Population {
+    pub topology: Topology,
+    /// Node labels from an edge list (None for generated populations).
+    pub labels: Option<Labels>,
+    /// Self-loops and duplicate ties dropped while building.
+    pub cleaning: Cleaning,
+    /// Wall-clock seconds spent building.
+    pub build_seconds: f64,
+}
+
+impl Population {
+    /// Number of consumers.
+    pub fn nodes(&self) -> u64 {
+        match &self.topology {
+            Topology::Network(g) => g.node_count() as u64,
+            Topology::Complete { nodes } => u64::from(*nodes),
+        }
+    }
+
+    /// Number of ties (arcs when directed).
+    pub fn ties(&self) -> u64 {
+        match &self.topology {
+            Topology::Network(g) => g.tie_count(),
+            Topology::Complete { nodes } => {
+                let n = u64::from(*nodes);
+                n * n.saturating_sub(1) / 2
+            }
+        }
+    }
+
+    /// The explicit graph, if there is one.
+    pub fn graph(&self) -> Option<&Csr> {
+        match &self.topology {
+            Topology::Network(g) => Some(g),
+            Topology::Complete { .. } => None,
+        }
+    }
+}
+
+/// Build the population of `spec` for `replicate` under master `seed`.
+///
+/// Checks the memory the population needs before allocating anything and refuses
+/// with the estimate when it would not fit. Time and memory are O(n + m).
+pub fn build(spec: &PopulationSpec, seed: u64, replicate: u64) -> Result<Population> {
+    check_memory(spec, available_memory())?;
+    let start = Instant::now();
+    let mut rng = rng::stream(seed, replicate, Stream::Graph);
+    let mut cleaning = Cleaning::default();
+    let mut labels = None;
+    let topology = match spec {
+        PopulationSpec::ErdosRenyi { nodes, mean_degree } => {
+            Topology::Network(generators::erdos_renyi(*nodes, *mean_degree, &mut rng))
+        }
+        PopulationSpec::BarabasiAlbert { nodes, attach } => {
+            Topology::Network(generators::barabasi_albert(*nodes, *attach, &mut rng))
+        }
+        PopulationSpec::WattsStrogatz {
+            nodes,
+            neighbors,
+            rewire,
+        } => Topology::Network(generators::watts_strogatz(*nodes, *neighbors, *rewire, &mut rng)),
+        PopulationSpec::Configuration { nodes, degrees } => {
+            let (g, c) = generators::configuration(*nodes, degrees, &mut rng);
+            cleaning = c;
+            Topology::Network(g)
+        }
+        PopulationSpec::StochasticBlock { blocks, p_in, p_out } => {
+            Topology::Network(generators::stochastic_block(blocks, *p_in, *p_out, &mut rng))
+        }
+        PopulationSpec::Complete { nodes } => Topology::Complete { nodes: *nodes },
+        PopulationSpec::EdgeList {
+            path,
+            directed,
+            weighted,
+        } => {
+            let list = edge_list::read_edge_list(
+                path,
+                EdgeListOptions {
+                    directed: *directed,
+                    weighted: *weighted,
+                },
+            )?;
+            cleaning = list.cleaning;
+            labels = Some(list.labels);
+            Topology::Network(list.csr)
+        }
+    };
+    Ok(Population {
+        topology,
+        labels,
+        cleaning,
+        build_seconds: start.elapsed().as_secs_f64(),
+    })
+}
+
+/// Peak bytes needed to build the population of `spec`, estimated from its
+/// parameters (for an edge list, from the file's size).
+///
+/// The figures follow the builders: an edge list of 8 bytes per tie, 4 bytes per arc
+/// (8 with weights), and 24 bytes per node of offsets and counters while freezing;
+/// generators that need more scratch say so below.
+pub fn estimate_bytes(spec: &PopulationSpec) -> u64 {
+    let freeze = |nodes: f64, ties: f64, scratch_per_tie: f64| -> u64 {
+        (24.0 * nodes + (8.0 + 8.0 + scratch_per_tie) * ties) as u64
+    };
+    match spec {
+        PopulationSpec::ErdosRenyi { nodes, mean_degree } => {
+            freeze(f64::from(*nodes), f64::from(*nodes) * mean_degree / 2.0, 0.0)
+        }
+        PopulationSpec::BarabasiAlbert { nodes, attach } => {
+            freeze(f64::from(*nodes), f64::from(*nodes) * f64::from(*attach), 0.0)
+        }
+        PopulationSpec::WattsStrogatz {
+            nodes, neighbors, ..
+        } => {
+            // Rewiring keeps a per-node adjacency list to avoid duplicate ties.
+            let ties = f64::from(*nodes) * f64::from(*neighbors) / 2.0;
+            freeze(f64::from(*nodes), ties, 8.0) + 24 * u64::from(*nodes)
+        }
+        PopulationSpec::Configuration { nodes, degrees } => {
+            let mean = match degrees {
+                generators::DegreeDistribution::Table(rows) => {
+                    rows.iter().map(|&(k, s)| f64::from(k) * s).sum::<f64>()
+                }
+                generators::DegreeDistribution::PowerLaw { max, .. } => {
+                    // Upper bound: the mean of a truncated power law is below max.
+                    f64::from(*max).min(1000.0)
+                }
+            };
+            // Stubs (8 bytes per tie) and a hash set of ties (~16) for the repair.
+            freeze(f64::from(*nodes), f64::from(*nodes) * mean / 2.0, 24.0)
+        }
+        PopulationSpec::StochasticBlock { blocks, p_in, p_out } => {
+            let n: f64 = blocks.iter().map(|&b| f64::from(b)).sum();
+            let within: f64 = blocks
+                .iter()
+                .map(|&b| f64::from(b) * (f64::from(b) - 1.0) / 2.0)
+                .sum();
+            let between = n * (n - 1.0) / 2.0 - within;
+            freeze(n, within * p_in + between * p_out, 0.0)
+        }
+        // Per-consumer simulation state only; the ties are implicit.
+        PopulationSpec::Complete { nodes } => 16 * u64::from(*nodes),
+        PopulationSpec::EdgeList { path, .. } => {
+            let bytes = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
+            let compressed = path.extension().is_some_and(|e| e == "gz");
+            // Text: at least ~4 bytes per line ("1 2\n"); assume a typical 12, and a
+            // typical 4:1 gzip ratio. Labels and their map cost ~24 bytes per node,
+            // bounded by two nodes per line.
+            let text_bytes = if compressed { bytes * 4 } else { bytes };
+            let lines = text_bytes as f64 / 12.0;
+            freeze(0.0, lines, 48.0)
+        }
+    }
+}
+
+/// Bytes of memory available to this process, from /proc/meminfo where it exists.
+pub fn available_memory() -> Option<u64> {
+    let info = std::fs::read_to_string("/proc/meminfo").ok()?;
+    let line = info.lines().find(|l| l.starts_with("MemAvailable:"))?;
+    let kib: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kib * 1024)
+}
+
+/// Refuse, before allocating, a population that would not fit in `available` bytes.
+pub fn check_memory(spec: &PopulationSpec, available: Option<u64>) -> Result<()> {
+    let needed = estimate_bytes(spec);
+    let Some(available) = available else {
+        return Ok(());
+    };
+    if needed > available {
+        return Err(WomError::input(
+            Diagnostic::new(format!(
+                "this {} population needs about {} of memory to build, but only {} is available",
+                spec.generator_name(),
+                human_bytes(needed),
+                human_bytes(available)
+            ))
+            .field("population")
+            .help("use fewer nodes or fewer ties per node (see docs/scenarios.md for the estimate)"),
+        ));
+    }
+    Ok(())
+}
+
+/// 1234567 → "1.2 MB".
+pub fn human_bytes(bytes: u64) -> String {
+    let units = ["B", "kB", "MB", "GB", "TB", "PB", "EB"];
+    let mut value = bytes as f64;
+    let mut unit = 0;
+    while value >= 1000.0 && unit + 1 < units.len() {
+        value /= 1000.0;
+        unit += 1;
+    }
+    if unit == 0 {
+        format!("{bytes} B")
+    } else {
+        format!("{value:.1} {}", units[unit])
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn memory_guard_refuses_with_the_estimate() {
+        let spec = PopulationSpec::ErdosRenyi {
+            nodes: 4_000_000_000,
+            mean_degree: 1000.0,
+        };
+        let err = check_memory(&spec, Some(24_000_000_000)).unwrap_err();
+        let text = err.to_string();
+        assert_eq!(err.exit_code(), 2);
+        assert!(text.contains("needs about 32.1 TB"), "{text}");
+        assert!(text.contains("24.0 GB"), "{text}");
+        let small = PopulationSpec::BarabasiAlbert {
+            nodes: 10_000_000,
+            attach: 5,
+        };
+        // 10M nodes, 50M ties: 24*1e7 + 16*5e7 = 1.04 GB.
+        assert_eq!(estimate_bytes(&small), 1_040_000_000);
+        assert!(check_memory(&small, Some(24_000_000_000)).is_ok());
+    }
+
+    #[test]
+    fn human_bytes_rounds_to_one_decimal() {
+        assert_eq!(human_bytes(999), "999 B");
+        assert_eq!(human_bytes(1_250_000), "1.2 MB");
+        assert_eq!(human_bytes(3_000_000_000), "3.0 GB");
+    }
+}

@@ -1,0 +1,106 @@
+//! The scenario file exactly as written: serde structs that reject unknown keys.
+//!
+//! Every field is optional here so that a missing value can be reported (or
+//! defaulted) by the validator with its own message; `validate.rs` turns these into
+//! the resolved [`super::Scenario`].
+
+use serde::Deserialize;
+use std::collections::BTreeMap;
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawScenario {
+    pub name: Option<String>,
+    pub description: Option<String>,
+    pub simulation: Option<RawSimulation>,
+    pub population: Option<RawPopulation>,
+    pub word_of_mouth: Option<RawWordOfMouth>,
+    pub influencer: Option<RawInfluencer>,
+    pub advocates: Option<RawAdvocates>,
+    pub economics: Option<RawEconomics>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawSimulation {
+    pub replicates: Option<i64>,
+    pub steps: Option<i64>,
+    pub seed: Option<i64>,
+    pub new_graph_each_replicate: Option<bool>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawPopulation {
+    pub generator: Option<String>,
+    pub nodes: Option<i64>,
+    pub attach: Option<i64>,
+    pub mean_degree: Option<f64>,
+    pub neighbors: Option<i64>,
+    pub rewire: Option<f64>,
+    pub degrees: Option<BTreeMap<String, f64>>,
+    pub power_law: Option<RawPowerLaw>,
+    pub blocks: Option<Vec<i64>>,
+    pub p_in: Option<f64>,
+    pub p_out: Option<f64>,
+    pub path: Option<String>,
+    pub directed: Option<bool>,
+    pub weighted: Option<bool>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawPowerLaw {
+    pub exponent: Option<f64>,
+    pub min: Option<i64>,
+    pub max: Option<i64>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawWordOfMouth {
+    pub rule: Option<String>,
+    pub reach: Option<f64>,
+    pub trust: Option<f64>,
+    pub trust_mode: Option<String>,
+    pub conversion: Option<f64>,
+    pub advocacy: Option<f64>,
+    pub active_steps: Option<i64>,
+    pub external: Option<f64>,
+    /// A number, or the string "uniform".
+    pub threshold: Option<toml::Value>,
+    pub p: Option<f64>,
+    pub q: Option<f64>,
+    pub dt: Option<f64>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawInfluencer {
+    pub followers: Option<i64>,
+    pub follower_share: Option<f64>,
+    pub follower_choice: Option<String>,
+    pub reach: Option<f64>,
+    pub trust: Option<f64>,
+    pub posts: Option<Vec<i64>>,
+    pub fee: Option<f64>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawAdvocates {
+    pub count: Option<i64>,
+    pub share: Option<f64>,
+    pub choose: Option<String>,
+    pub min_degree: Option<i64>,
+    pub max_degree: Option<i64>,
+    pub path: Option<String>,
+    pub posts: Option<Vec<i64>>,
+    pub incentive: Option<f64>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawEconomics {
+    pub value_per_conversion: Option<f64>,
+}
