@@ -40,7 +40,10 @@ impl ScenarioOptions {
     fn overrides(&self) -> Vec<Override> {
         let mut all = Vec::new();
         if let Some(seed) = self.seed {
-            all.push(Override::new("simulation.seed", toml::Value::Integer(seed.min(i64::MAX as u64) as i64)));
+            all.push(Override::new(
+                "simulation.seed",
+                toml::Value::Integer(seed.min(i64::MAX as u64) as i64),
+            ));
         }
         all.extend(self.set.iter().cloned());
         all
@@ -157,7 +160,8 @@ fn validate(files: &[PathBuf], explain: bool, overrides: &[Override]) -> Result<
 
 fn graph(file: &std::path::Path, json: bool, overrides: &[Override]) -> Result<()> {
     let s = scenario::load(file, overrides)?;
-    let population = population::build(&s.population, s.simulation.seed, 0)?;
+    let population =
+        population::build(&s.population, s.simulation.seed, 0).map_err(|e| in_file(e, file))?;
     let stats = stats::graph_stats(&population, s.simulation.seed);
     let mut out = io::stdout().lock();
     if json {
@@ -173,6 +177,19 @@ fn graph(file: &std::path::Path, json: bool, overrides: &[Override]) -> Result<(
         write_stats(&mut out, &title, &stats).map_err(io_error)?;
     }
     Ok(())
+}
+
+/// Name `file` in diagnostics that do not name a file yet (e.g. the memory guard's).
+fn in_file(error: WomError, file: &std::path::Path) -> WomError {
+    match error {
+        WomError::Input(diagnostics) => WomError::Input(
+            diagnostics
+                .into_iter()
+                .map(|d| if d.file.is_none() { d.file(file) } else { d })
+                .collect(),
+        ),
+        other => other,
+    }
 }
 
 fn write_stats(out: &mut impl Write, title: &str, s: &GraphStats) -> io::Result<()> {
@@ -195,7 +212,11 @@ fn write_stats(out: &mut impl Write, title: &str, s: &GraphStats) -> io::Result<
         out,
         "ties         {} ({kind}{})",
         s.ties,
-        if s.implicit { "; implicit, never stored" } else { "" }
+        if s.implicit {
+            "; implicit, never stored"
+        } else {
+            ""
+        }
     )?;
     let degree_word = if s.directed { "out-degree" } else { "degree" };
     writeln!(
@@ -213,7 +234,11 @@ fn write_stats(out: &mut impl Write, title: &str, s: &GraphStats) -> io::Result<
         Some(n) => format!("estimated from {n} sampled nodes"),
         None => "exact".to_string(),
     };
-    writeln!(out, "clustering   {:.4} (average local coefficient, {how})", s.clustering)?;
+    writeln!(
+        out,
+        "clustering   {:.4} (average local coefficient, {how})",
+        s.clustering
+    )?;
     writeln!(
         out,
         "components   {} (largest {} nodes, {:.1}%)",

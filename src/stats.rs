@@ -83,7 +83,11 @@ pub fn graph_stats(population: &Population, seed: u64) -> GraphStats {
                 directed: g.is_directed(),
                 weighted: g.is_weighted(),
                 implicit: false,
-                mean_degree: if n == 0 { 0.0 } else { g.arc_count() as f64 / n as f64 },
+                mean_degree: if n == 0 {
+                    0.0
+                } else {
+                    g.arc_count() as f64 / n as f64
+                },
                 min_degree: degrees.first().map_or(0, |&d| u64::from(d)),
                 max_degree: degrees.last().map_or(0, |&d| u64::from(d)),
                 degree_percentiles: PERCENTILES
@@ -158,7 +162,11 @@ fn local_clustering(g: &Csr, v: u32, marks: &mut [u32]) -> f64 {
     }
     let mut links = 0u64;
     for &u in neighbors {
-        links += g.neighbors(u).iter().filter(|&&w| marks[w as usize] == v).count() as u64;
+        links += g
+            .neighbors(u)
+            .iter()
+            .filter(|&&w| marks[w as usize] == v)
+            .count() as u64;
     }
     // Each tie among neighbours was counted from both ends.
     links as f64 / (k as f64 * (k as f64 - 1.0))
@@ -174,7 +182,9 @@ pub fn average_clustering(g: &Csr, seed: u64) -> (f64, Option<usize>) {
     }
     let mut marks = vec![u32::MAX; n];
     if n <= CLUSTERING_EXACT_MAX_NODES {
-        let total: f64 = (0..n as u32).map(|v| local_clustering(g, v, &mut marks)).sum();
+        let total: f64 = (0..n as u32)
+            .map(|v| local_clustering(g, v, &mut marks))
+            .sum();
         (total / n as f64, None)
     } else {
         let mut rng = rng::stream(seed, 0, Stream::Statistics);

@@ -88,15 +88,21 @@ pub fn build(spec: &PopulationSpec, seed: u64, replicate: u64) -> Result<Populat
             nodes,
             neighbors,
             rewire,
-        } => Topology::Network(generators::watts_strogatz(*nodes, *neighbors, *rewire, &mut rng)),
+        } => Topology::Network(generators::watts_strogatz(
+            *nodes, *neighbors, *rewire, &mut rng,
+        )),
         PopulationSpec::Configuration { nodes, degrees } => {
             let (g, c) = generators::configuration(*nodes, degrees, &mut rng);
             cleaning = c;
             Topology::Network(g)
         }
-        PopulationSpec::StochasticBlock { blocks, p_in, p_out } => {
-            Topology::Network(generators::stochastic_block(blocks, *p_in, *p_out, &mut rng))
-        }
+        PopulationSpec::StochasticBlock {
+            blocks,
+            p_in,
+            p_out,
+        } => Topology::Network(generators::stochastic_block(
+            blocks, *p_in, *p_out, &mut rng,
+        )),
         PopulationSpec::Complete { nodes } => Topology::Complete { nodes: *nodes },
         PopulationSpec::EdgeList {
             path,
@@ -134,12 +140,16 @@ pub fn estimate_bytes(spec: &PopulationSpec) -> u64 {
         (24.0 * nodes + (8.0 + 8.0 + scratch_per_tie) * ties) as u64
     };
     match spec {
-        PopulationSpec::ErdosRenyi { nodes, mean_degree } => {
-            freeze(f64::from(*nodes), f64::from(*nodes) * mean_degree / 2.0, 0.0)
-        }
-        PopulationSpec::BarabasiAlbert { nodes, attach } => {
-            freeze(f64::from(*nodes), f64::from(*nodes) * f64::from(*attach), 0.0)
-        }
+        PopulationSpec::ErdosRenyi { nodes, mean_degree } => freeze(
+            f64::from(*nodes),
+            f64::from(*nodes) * mean_degree / 2.0,
+            0.0,
+        ),
+        PopulationSpec::BarabasiAlbert { nodes, attach } => freeze(
+            f64::from(*nodes),
+            f64::from(*nodes) * f64::from(*attach),
+            0.0,
+        ),
         PopulationSpec::WattsStrogatz {
             nodes, neighbors, ..
         } => {
@@ -160,7 +170,11 @@ pub fn estimate_bytes(spec: &PopulationSpec) -> u64 {
             // Stubs (8 bytes per tie) and a hash set of ties (~16) for the repair.
             freeze(f64::from(*nodes), f64::from(*nodes) * mean / 2.0, 24.0)
         }
-        PopulationSpec::StochasticBlock { blocks, p_in, p_out } => {
+        PopulationSpec::StochasticBlock {
+            blocks,
+            p_in,
+            p_out,
+        } => {
             let n: f64 = blocks.iter().map(|&b| f64::from(b)).sum();
             let within: f64 = blocks
                 .iter()
@@ -207,7 +221,9 @@ pub fn check_memory(spec: &PopulationSpec, available: Option<u64>) -> Result<()>
                 human_bytes(available)
             ))
             .field("population")
-            .help("use fewer nodes or fewer ties per node (see docs/scenarios.md for the estimate)"),
+            .help(
+                "use fewer nodes or fewer ties per node (see docs/scenarios.md for the estimate)",
+            ),
         ));
     }
     Ok(())

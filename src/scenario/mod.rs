@@ -219,11 +219,23 @@ pub struct Influencer {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(tag = "choose", rename_all = "snake_case")]
 pub enum AdvocateChoice {
-    Random { amount: Amount },
-    TopDegree { amount: Amount },
-    DegreeBand { amount: Amount, min_degree: u32, max_degree: u32 },
-    Spread { amount: Amount },
-    File { path: PathBuf },
+    Random {
+        amount: Amount,
+    },
+    TopDegree {
+        amount: Amount,
+    },
+    DegreeBand {
+        amount: Amount,
+        min_degree: u32,
+        max_degree: u32,
+    },
+    Spread {
+        amount: Amount,
+    },
+    File {
+        path: PathBuf,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -252,7 +264,9 @@ pub fn load(path: &Path, overrides: &[Override]) -> Result<Scenario> {
         WomError::input(
             Diagnostic::new(format!("cannot load scenario: {what}"))
                 .file(path)
-                .help("give the path of a scenario .toml file, e.g. scenarios/micro-advocates.toml"),
+                .help(
+                    "give the path of a scenario .toml file, e.g. scenarios/micro-advocates.toml",
+                ),
         )
     })?;
     parse(&text, path, overrides)
@@ -263,17 +277,18 @@ pub fn load(path: &Path, overrides: &[Override]) -> Result<Scenario> {
 pub fn parse(text: &str, path: &Path, overrides: &[Override]) -> Result<Scenario> {
     let locator = locate::Locator::new(text, path, overrides);
     let mut table: toml::Table = toml::from_str(text).map_err(|e| {
-        let mut d = Diagnostic::new(format!("TOML syntax error: {}", e.message().trim()))
-            .file(path);
+        let mut d = Diagnostic::new(format!(
+            "TOML syntax error: {}",
+            e.message().trim().replace('\n', "; ")
+        ))
+        .file(path);
         if let Some((line, column)) = e.span().map(|s| locator.line_column(s.start)) {
             d = d.at(line, Some(column));
         }
         WomError::input(d)
     })?;
     overrides::apply(&mut table, overrides)?;
-    let raw: raw::RawScenario =
-        serde_path_to_error::deserialize(toml::Value::Table(table)).map_err(|e| {
-            WomError::input(locate::serde_diagnostic(&locator, &e))
-        })?;
+    let raw: raw::RawScenario = serde_path_to_error::deserialize(toml::Value::Table(table))
+        .map_err(|e| WomError::input(locate::serde_diagnostic(&locator, &e)))?;
     validate::resolve(raw, path, &locator)
 }

@@ -31,9 +31,9 @@ impl FromStr for Override {
     /// Parse `KEY=VALUE`. VALUE is TOML (`0.2`, `[0, 7]`, `"top_degree"`, `true`); a
     /// bare word such as `top_degree` is taken as a string for convenience.
     fn from_str(text: &str) -> std::result::Result<Self, String> {
-        let (key, value) = text
-            .split_once('=')
-            .ok_or_else(|| format!("`{text}` is not KEY=VALUE, e.g. word_of_mouth.conversion=0.2"))?;
+        let (key, value) = text.split_once('=').ok_or_else(|| {
+            format!("`{text}` is not KEY=VALUE, e.g. word_of_mouth.conversion=0.2")
+        })?;
         let key = key.trim();
         let valid_key = !key.is_empty()
             && key.split('.').all(|part| {
@@ -58,12 +58,10 @@ impl FromStr for Override {
             {
                 toml::Value::String(value_text.to_string())
             }
-            Err(e) => {
-                return Err(format!(
-                    "the value of `{key}` is not valid TOML ({}); quote strings, e.g. {key}=\"text\"",
-                    e.message().trim()
-                ))
-            }
+            Err(e) => return Err(format!(
+                "the value of `{key}` is not valid TOML ({}); quote strings, e.g. {key}=\"text\"",
+                e.message().trim()
+            )),
         };
         Ok(Override {
             key: key.to_string(),

@@ -68,7 +68,14 @@ impl<'a> Checker<'a> {
     }
 
     /// A finite number in [min, max].
-    fn number_in(&mut self, field: &str, value: Option<f64>, default: f64, min: f64, max: f64) -> f64 {
+    fn number_in(
+        &mut self,
+        field: &str,
+        value: Option<f64>,
+        default: f64,
+        min: f64,
+        max: f64,
+    ) -> f64 {
         let v = value.unwrap_or(default);
         if !v.is_finite() || v < min || v > max {
             let range = if max.is_infinite() {
@@ -90,7 +97,10 @@ impl<'a> Checker<'a> {
     /// An integer in [min, max].
     fn integer_in(&mut self, field: &str, value: i64, min: u64, max: u64) -> Option<u64> {
         if value < 0 || (value as u64) < min || (value as u64) > max {
-            self.error(field, format!("is {value}; allowed: an integer from {min} to {max}"));
+            self.error(
+                field,
+                format!("is {value}; allowed: an integer from {min} to {max}"),
+            );
             return None;
         }
         Some(value as u64)
@@ -104,7 +114,13 @@ impl<'a> Checker<'a> {
     }
 
     /// One of `allowed`, with a suggestion for near misses.
-    fn choice(&mut self, field: &str, value: Option<String>, default: &str, allowed: &[&str]) -> String {
+    fn choice(
+        &mut self,
+        field: &str,
+        value: Option<String>,
+        default: &str,
+        allowed: &[&str],
+    ) -> String {
         let v = value.unwrap_or_else(|| default.to_string());
         if allowed.contains(&v.as_str()) {
             return v;
@@ -120,7 +136,9 @@ impl<'a> Checker<'a> {
     /// A key that must not be given in this context.
     fn reject(&mut self, field: &str, present: bool, why: &str) {
         if present {
-            let d = self.locator.diagnostic(field, format!("does not apply {why}"), true);
+            let d = self
+                .locator
+                .diagnostic(field, format!("does not apply {why}"), true);
             self.errors.push(d.help(format!("remove `{field}`")));
         }
     }
@@ -171,7 +189,9 @@ pub fn resolve(raw: RawScenario, path: &Path, locator: &Locator<'_>) -> Result<S
         None => None,
     };
     if simulation.new_graph_each_replicate {
-        if let Some(p @ (PopulationSpec::EdgeList { .. } | PopulationSpec::Complete { .. })) = &population {
+        if let Some(p @ (PopulationSpec::EdgeList { .. } | PopulationSpec::Complete { .. })) =
+            &population
+        {
             c.error(
                 "simulation.new_graph_each_replicate",
                 format!(
@@ -184,7 +204,9 @@ pub fn resolve(raw: RawScenario, path: &Path, locator: &Locator<'_>) -> Result<S
     let nodes = population.as_ref().and_then(PopulationSpec::nodes);
     let word_of_mouth = word_of_mouth(&mut c, raw.word_of_mouth.unwrap_or_default(), steps);
     let influencer = raw.influencer.map(|r| influencer(&mut c, r, steps, nodes));
-    let advocates = raw.advocates.map(|r| advocates(&mut c, r, steps, nodes, base_dir));
+    let advocates = raw
+        .advocates
+        .map(|r| advocates(&mut c, r, steps, nodes, base_dir));
     let economics = Economics {
         value_per_conversion: c.money(
             "economics.value_per_conversion",
@@ -193,6 +215,8 @@ pub fn resolve(raw: RawScenario, path: &Path, locator: &Locator<'_>) -> Result<S
     };
 
     if !c.errors.is_empty() {
+        // Report in reading order; diagnostics without a line (from --set) come first.
+        c.errors.sort_by_key(|d| (d.line, d.column));
         return Err(WomError::Input(c.errors));
     }
     Ok(Scenario {
@@ -283,20 +307,29 @@ fn population(c: &mut Checker<'_>, raw: RawPopulation, base_dir: &Path) -> Optio
                 ),
                 true,
             );
-            c.errors.push(d.help(format!("remove `{key}` or change `population.generator`")));
+            c.errors
+                .push(d.help(format!("remove `{key}` or change `population.generator`")));
         }
     }
     let errors_before = c.errors.len();
     let nodes = |c: &mut Checker<'_>, min: u64| -> u32 {
-        c.required("population.nodes", raw.nodes, &format!("generator \"{generator}\" needs `nodes`"))
-            .and_then(|v| c.integer_in("population.nodes", v, min, MAX_NODES))
-            .unwrap_or(min) as u32
+        c.required(
+            "population.nodes",
+            raw.nodes,
+            &format!("generator \"{generator}\" needs `nodes`"),
+        )
+        .and_then(|v| c.integer_in("population.nodes", v, min, MAX_NODES))
+        .unwrap_or(min) as u32
     };
     let spec = match generator.as_str() {
         "erdos_renyi" => {
             let nodes = nodes(c, 1);
             let mean_degree = c
-                .required("population.mean_degree", raw.mean_degree, "erdos_renyi needs `mean_degree`")
+                .required(
+                    "population.mean_degree",
+                    raw.mean_degree,
+                    "erdos_renyi needs `mean_degree`",
+                )
                 .unwrap_or(0.0);
             let mean_degree = c.number_in(
                 "population.mean_degree",
@@ -310,7 +343,11 @@ fn population(c: &mut Checker<'_>, raw: RawPopulation, base_dir: &Path) -> Optio
         "barabasi_albert" => {
             let nodes = nodes(c, 2);
             let attach = c
-                .required("population.attach", raw.attach, "barabasi_albert needs `attach`")
+                .required(
+                    "population.attach",
+                    raw.attach,
+                    "barabasi_albert needs `attach`",
+                )
                 .and_then(|v| c.integer_in("population.attach", v, 1, u64::from(nodes) - 1))
                 .unwrap_or(1) as u32;
             PopulationSpec::BarabasiAlbert { nodes, attach }
@@ -318,7 +355,11 @@ fn population(c: &mut Checker<'_>, raw: RawPopulation, base_dir: &Path) -> Optio
         "watts_strogatz" => {
             let nodes = nodes(c, 3);
             let neighbors = c
-                .required("population.neighbors", raw.neighbors, "watts_strogatz needs `neighbors` (an even k)")
+                .required(
+                    "population.neighbors",
+                    raw.neighbors,
+                    "watts_strogatz needs `neighbors` (an even k)",
+                )
                 .and_then(|v| c.integer_in("population.neighbors", v, 2, u64::from(nodes) - 1))
                 .unwrap_or(2) as u32;
             if neighbors % 2 == 1 {
@@ -329,7 +370,11 @@ fn population(c: &mut Checker<'_>, raw: RawPopulation, base_dir: &Path) -> Optio
                 );
             }
             let rewire = c
-                .required("population.rewire", raw.rewire, "watts_strogatz needs `rewire` (0 gives a ring lattice)")
+                .required(
+                    "population.rewire",
+                    raw.rewire,
+                    "watts_strogatz needs `rewire` (0 gives a ring lattice)",
+                )
                 .unwrap_or(0.0);
             let rewire = c.probability("population.rewire", Some(rewire), 0.0);
             PopulationSpec::WattsStrogatz {
@@ -366,10 +411,17 @@ fn population(c: &mut Checker<'_>, raw: RawPopulation, base_dir: &Path) -> Optio
         }
         "stochastic_block" => {
             let blocks = c
-                .required("population.blocks", raw.blocks, "stochastic_block needs `blocks`, e.g. [5000, 5000]")
+                .required(
+                    "population.blocks",
+                    raw.blocks,
+                    "stochastic_block needs `blocks`, e.g. [5000, 5000]",
+                )
                 .unwrap_or_default();
             if blocks.is_empty() && c.errors.len() == errors_before {
-                c.error("population.blocks", "is empty; allowed: a list of block sizes, each >= 1".into());
+                c.error(
+                    "population.blocks",
+                    "is empty; allowed: a list of block sizes, each >= 1".into(),
+                );
             }
             let mut sizes = Vec::with_capacity(blocks.len());
             for (i, &b) in blocks.iter().enumerate() {
@@ -393,7 +445,11 @@ fn population(c: &mut Checker<'_>, raw: RawPopulation, base_dir: &Path) -> Optio
                 .required("population.p_in", raw.p_in, "stochastic_block needs `p_in`")
                 .unwrap_or(0.0);
             let p_out = c
-                .required("population.p_out", raw.p_out, "stochastic_block needs `p_out`")
+                .required(
+                    "population.p_out",
+                    raw.p_out,
+                    "stochastic_block needs `p_out`",
+                )
                 .unwrap_or(0.0);
             PopulationSpec::StochasticBlock {
                 blocks: sizes,
@@ -404,7 +460,11 @@ fn population(c: &mut Checker<'_>, raw: RawPopulation, base_dir: &Path) -> Optio
         "complete" => PopulationSpec::Complete { nodes: nodes(c, 1) },
         "edge_list" => {
             let path = c
-                .required("population.path", raw.path, "edge_list needs `path` (relative to the scenario file)")
+                .required(
+                    "population.path",
+                    raw.path,
+                    "edge_list needs `path` (relative to the scenario file)",
+                )
                 .unwrap_or_default();
             let resolved = base_dir.join(&path);
             if !path.is_empty() && !resolved.exists() {
@@ -432,7 +492,11 @@ fn degree_table(
 ) -> Option<DegreeDistribution> {
     let field = "population.degrees";
     if table.is_empty() {
-        c.error(field, "is empty; allowed: a table of degree = share, e.g. { \"5\" = 0.9, \"50\" = 0.1 }".into());
+        c.error(
+            field,
+            "is empty; allowed: a table of degree = share, e.g. { \"5\" = 0.9, \"50\" = 0.1 }"
+                .into(),
+        );
         return None;
     }
     let mut rows = Vec::with_capacity(table.len());
@@ -457,7 +521,10 @@ fn degree_table(
         }
     }
     if (sum - 1.0).abs() > 1e-6 {
-        c.error(field, format!("shares add up to {sum}; allowed: they must add up to 1"));
+        c.error(
+            field,
+            format!("shares add up to {sum}; allowed: they must add up to 1"),
+        );
         return None;
     }
     rows.sort_by_key(|r| r.0);
@@ -466,16 +533,37 @@ fn degree_table(
 
 fn power_law(c: &mut Checker<'_>, law: RawPowerLaw, nodes: u32) -> Option<DegreeDistribution> {
     let errors_before = c.errors.len();
-    let exponent = c.required("population.power_law.exponent", law.exponent, "power_law needs `exponent`, e.g. 2.5");
-    let min = c.required("population.power_law.min", law.min, "power_law needs `min`, e.g. 2");
-    let max = c.required("population.power_law.max", law.max, "power_law needs `max`, e.g. 1000");
+    let exponent = c.required(
+        "population.power_law.exponent",
+        law.exponent,
+        "power_law needs `exponent`, e.g. 2.5",
+    );
+    let min = c.required(
+        "population.power_law.min",
+        law.min,
+        "power_law needs `min`, e.g. 2",
+    );
+    let max = c.required(
+        "population.power_law.max",
+        law.max,
+        "power_law needs `max`, e.g. 1000",
+    );
     let (exponent, min, max) = (exponent?, min?, max?);
-    let exponent = c.number_in("population.power_law.exponent", Some(exponent), 2.5, 0.0, 100.0);
+    let exponent = c.number_in(
+        "population.power_law.exponent",
+        Some(exponent),
+        2.5,
+        0.0,
+        100.0,
+    );
     let min = c.integer_in("population.power_law.min", min, 1, u64::from(nodes) - 1);
     let max = c.integer_in("population.power_law.max", max, 1, u64::from(nodes) - 1);
     if let (Some(lo), Some(hi)) = (min, max) {
         if lo > hi {
-            c.error("population.power_law.max", format!("is {hi}, below `min` = {lo}; allowed: max >= min"));
+            c.error(
+                "population.power_law.max",
+                format!("is {hi}, below `min` = {lo}; allowed: max >= min"),
+            );
         }
     }
     (c.errors.len() == errors_before).then(|| DegreeDistribution::PowerLaw {
@@ -486,11 +574,21 @@ fn power_law(c: &mut Checker<'_>, law: RawPowerLaw, nodes: u32) -> Option<Degree
 }
 
 fn word_of_mouth(c: &mut Checker<'_>, raw: RawWordOfMouth, steps: u32) -> WordOfMouth {
-    let rule_name = c.choice("word_of_mouth.rule", raw.rule, defaults::RULE, &["cascade", "threshold", "bass"]);
-    let not_threshold = format!("to rule \"{rule_name}\"; `threshold` belongs to rule = \"threshold\"");
+    let rule_name = c.choice(
+        "word_of_mouth.rule",
+        raw.rule,
+        defaults::RULE,
+        &["cascade", "threshold", "bass"],
+    );
+    let not_threshold =
+        format!("to rule \"{rule_name}\"; `threshold` belongs to rule = \"threshold\"");
     let not_bass = format!("to rule \"{rule_name}\"; `p`, `q` and `dt` belong to rule = \"bass\"");
     if rule_name != "threshold" {
-        c.reject("word_of_mouth.threshold", raw.threshold.is_some(), &not_threshold);
+        c.reject(
+            "word_of_mouth.threshold",
+            raw.threshold.is_some(),
+            &not_threshold,
+        );
     }
     if rule_name != "bass" {
         c.reject("word_of_mouth.p", raw.p.is_some(), &not_bass);
@@ -502,12 +600,16 @@ fn word_of_mouth(c: &mut Checker<'_>, raw: RawWordOfMouth, steps: u32) -> WordOf
             let threshold = match raw.threshold {
                 None => Threshold::Fixed(defaults::THRESHOLD),
                 Some(toml::Value::String(s)) if s == "uniform" => Threshold::Uniform,
-                Some(toml::Value::Float(v)) => {
-                    Threshold::Fixed(c.probability("word_of_mouth.threshold", Some(v), defaults::THRESHOLD))
-                }
-                Some(toml::Value::Integer(v)) => {
-                    Threshold::Fixed(c.probability("word_of_mouth.threshold", Some(v as f64), defaults::THRESHOLD))
-                }
+                Some(toml::Value::Float(v)) => Threshold::Fixed(c.probability(
+                    "word_of_mouth.threshold",
+                    Some(v),
+                    defaults::THRESHOLD,
+                )),
+                Some(toml::Value::Integer(v)) => Threshold::Fixed(c.probability(
+                    "word_of_mouth.threshold",
+                    Some(v as f64),
+                    defaults::THRESHOLD,
+                )),
                 Some(other) => {
                     c.error(
                         "word_of_mouth.threshold",
@@ -524,7 +626,10 @@ fn word_of_mouth(c: &mut Checker<'_>, raw: RawWordOfMouth, steps: u32) -> WordOf
             dt: {
                 let dt = raw.dt.unwrap_or(defaults::BASS_DT);
                 if !(dt.is_finite() && dt > 0.0 && dt <= 1.0) {
-                    c.error("word_of_mouth.dt", format!("is {dt}; allowed: a number above 0 and at most 1"));
+                    c.error(
+                        "word_of_mouth.dt",
+                        format!("is {dt}; allowed: a number above 0 and at most 1"),
+                    );
                 }
                 dt
             },
@@ -534,20 +639,31 @@ fn word_of_mouth(c: &mut Checker<'_>, raw: RawWordOfMouth, steps: u32) -> WordOf
     let active_steps = raw
         .active_steps
         .map(|v| c.integer_in("word_of_mouth.active_steps", v, 1, u64::from(steps)))
-        .unwrap_or(Some(u64::from(defaults::ACTIVE_STEPS).min(u64::from(steps))))
+        .unwrap_or(Some(
+            u64::from(defaults::ACTIVE_STEPS).min(u64::from(steps)),
+        ))
         .unwrap_or(1) as u32;
     WordOfMouth {
         rule,
         reach: c.probability("word_of_mouth.reach", raw.reach, defaults::WOM_REACH),
         trust: c.probability("word_of_mouth.trust", raw.trust, defaults::WOM_TRUST),
         trust_mode: match c
-            .choice("word_of_mouth.trust_mode", raw.trust_mode, defaults::TRUST_MODE, &["consumer", "exposure"])
+            .choice(
+                "word_of_mouth.trust_mode",
+                raw.trust_mode,
+                defaults::TRUST_MODE,
+                &["consumer", "exposure"],
+            )
             .as_str()
         {
             "exposure" => TrustMode::Exposure,
             _ => TrustMode::Consumer,
         },
-        conversion: c.probability("word_of_mouth.conversion", raw.conversion, defaults::CONVERSION),
+        conversion: c.probability(
+            "word_of_mouth.conversion",
+            raw.conversion,
+            defaults::CONVERSION,
+        ),
         advocacy: c.probability("word_of_mouth.advocacy", raw.advocacy, defaults::ADVOCACY),
         active_steps,
         external: c.probability("word_of_mouth.external", raw.external, defaults::EXTERNAL),
@@ -566,7 +682,10 @@ fn amount(
     let share_field = format!("{section}.{share_key}");
     match (count, share) {
         (Some(_), Some(_)) => {
-            c.error(&share_field, format!("is given together with `{count_key}`; allowed: exactly one of them"));
+            c.error(
+                &share_field,
+                format!("is given together with `{count_key}`; allowed: exactly one of them"),
+            );
             None
         }
         (None, None) => {
@@ -595,7 +714,12 @@ fn amount(
     }
 }
 
-fn influencer(c: &mut Checker<'_>, raw: RawInfluencer, steps: u32, nodes: Option<u64>) -> Option<Influencer> {
+fn influencer(
+    c: &mut Checker<'_>,
+    raw: RawInfluencer,
+    steps: u32,
+    nodes: Option<u64>,
+) -> Option<Influencer> {
     let followers = amount(
         c,
         "influencer",
@@ -604,7 +728,12 @@ fn influencer(c: &mut Checker<'_>, raw: RawInfluencer, steps: u32, nodes: Option
         nodes,
     );
     let follower_choice = match c
-        .choice("influencer.follower_choice", raw.follower_choice, defaults::FOLLOWER_CHOICE, &["random", "by_degree"])
+        .choice(
+            "influencer.follower_choice",
+            raw.follower_choice,
+            defaults::FOLLOWER_CHOICE,
+            &["random", "by_degree"],
+        )
         .as_str()
     {
         "by_degree" => FollowerChoice::ByDegree,
@@ -635,11 +764,23 @@ fn advocates(
     );
     let why = format!("to choose = \"{choose}\"");
     if choose != "degree_band" {
-        c.reject("advocates.min_degree", raw.min_degree.is_some(), &format!("{why}; it belongs to choose = \"degree_band\""));
-        c.reject("advocates.max_degree", raw.max_degree.is_some(), &format!("{why}; it belongs to choose = \"degree_band\""));
+        c.reject(
+            "advocates.min_degree",
+            raw.min_degree.is_some(),
+            &format!("{why}; it belongs to choose = \"degree_band\""),
+        );
+        c.reject(
+            "advocates.max_degree",
+            raw.max_degree.is_some(),
+            &format!("{why}; it belongs to choose = \"degree_band\""),
+        );
     }
     if choose != "file" {
-        c.reject("advocates.path", raw.path.is_some(), &format!("{why}; it belongs to choose = \"file\""));
+        c.reject(
+            "advocates.path",
+            raw.path.is_some(),
+            &format!("{why}; it belongs to choose = \"file\""),
+        );
     }
     let posts = c.posts("advocates.posts", raw.posts, steps);
     let incentive = c.money("advocates.incentive", raw.incentive);
@@ -648,7 +789,11 @@ fn advocates(
             let why = "to choose = \"file\": the file lists the advocates";
             c.reject("advocates.count", raw.count.is_some(), why);
             c.reject("advocates.share", raw.share.is_some(), why);
-            let path = c.required("advocates.path", raw.path, "choose = \"file\" needs `path` (one node label per line)")?;
+            let path = c.required(
+                "advocates.path",
+                raw.path,
+                "choose = \"file\" needs `path` (one node label per line)",
+            )?;
             let resolved = base_dir.join(&path);
             if !resolved.exists() {
                 c.error_help(
@@ -661,13 +806,27 @@ fn advocates(
         }
         "" => return None,
         other => {
-            let amount = amount(c, "advocates", ("count", raw.count), ("share", raw.share), nodes)?;
+            let amount = amount(
+                c,
+                "advocates",
+                ("count", raw.count),
+                ("share", raw.share),
+                nodes,
+            )?;
             match other {
                 "top_degree" => AdvocateChoice::TopDegree { amount },
                 "spread" => AdvocateChoice::Spread { amount },
                 "degree_band" => {
-                    let min = c.required("advocates.min_degree", raw.min_degree, "degree_band needs `min_degree` and `max_degree`");
-                    let max = c.required("advocates.max_degree", raw.max_degree, "degree_band needs `min_degree` and `max_degree`");
+                    let min = c.required(
+                        "advocates.min_degree",
+                        raw.min_degree,
+                        "degree_band needs `min_degree` and `max_degree`",
+                    );
+                    let max = c.required(
+                        "advocates.max_degree",
+                        raw.max_degree,
+                        "degree_band needs `min_degree` and `max_degree`",
+                    );
                     let min = c.integer_in("advocates.min_degree", min?, 0, MAX_NODES)?;
                     let max = c.integer_in("advocates.max_degree", max?, 0, MAX_NODES)?;
                     if min > max {

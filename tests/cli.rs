@@ -1,0 +1,119 @@
+//! The commands that succeed: validate, graph, every shipped scenario.
+
+use assert_cmd::Command;
+
+fn wom() -> Command {
+    Command::cargo_bin("wom").expect("the wom binary is built")
+}
+
+fn stdout_of(args: &[&str]) -> String {
+    let output = wom().args(args).output().expect("wom runs");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "args {args:?}\nstderr: {stderr}");
+    String::from_utf8(output.stdout).expect("UTF-8 output")
+}
+
+#[test]
+fn every_shipped_scenario_validates() {
+    let mut files: Vec<String> = std::fs::read_dir("scenarios")
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "toml"))
+        .map(|p| p.display().to_string())
+        .collect();
+    files.sort();
+    assert!(files.len() >= 2, "{files:?}");
+    let mut args = vec!["validate"];
+    args.extend(files.iter().map(String::as_str));
+    let out = stdout_of(&args);
+    assert_eq!(
+        out.lines().filter(|l| l.starts_with("ok: ")).count(),
+        files.len(),
+        "{out}"
+    );
+}
+
+#[test]
+fn validate_explain_prints_defaults() {
+    let out = stdout_of(&["validate", "--explain", "tests/fixtures/valid.toml"]);
+    let json_start = out.find('{').unwrap();
+    let v: serde_json::Value = serde_json::from_str(&out[json_start..]).unwrap();
+    assert_eq!(v["name"], "valid fixture");
+    assert_eq!(v["word_of_mouth"]["rule"], "cascade");
+    assert_eq!(v["word_of_mouth"]["trust"], 0.92);
+    assert_eq!(v["simulation"]["seed"], 7);
+    assert_eq!(v["advocates"]["choose"], "random");
+}
+
+#[test]
+fn graph_prints_statistics() {
+    let out = stdout_of(&["graph", "tests/fixtures/valid.toml"]);
+    for key in [
+        "nodes        2000",
+        "ties ",
+        "degree ",
+        "percentiles ",
+        "clustering ",
+        "components ",
+        "dropped ",
+        "built in ",
+    ] {
+        assert!(out.contains(key), "missing {key:?} in\n{out}");
+    }
+}
+
+#[test]
+fn graph_json_on_the_facebook_scenario() {
+    let out = stdout_of(&["graph", "--json", "scenarios/facebook-advocates.toml"]);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["nodes"], 4039);
+    assert_eq!(v["ties"], 88234);
+    assert_eq!(v["components"], 1);
+    // Published average clustering of ego-Facebook (SNAP): 0.6055.
+    let c = v["clustering"].as_f64().unwrap();
+    assert!((c - 0.6055).abs() < 0.0005, "{c}");
+}
+
+#[test]
+fn graph_on_a_complete_population_never_stores_ties() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("mixed.toml");
+    std::fs::write(
+        &path,
+        "[population]\ngenerator = \"complete\"\nnodes = 1_000_000\n",
+    )
+    .unwrap();
+    let out = stdout_of(&["graph", "--json", path.to_str().unwrap()]);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["ties"], 499_999_500_000u64);
+    assert_eq!(v["implicit"], true);
+}
+
+#[test]
+fn set_and_seed_override_the_file() {
+    let a = stdout_of(&["graph", "--json", "tests/fixtures/valid.toml"]);
+    let b = stdout_of(&[
+        "graph",
+        "--json",
+        "tests/fixtures/valid.toml",
+        "--seed",
+        "8",
+    ]);
+    let c = stdout_of(&[
+        "graph",
+        "--json",
+        "tests/fixtures/valid.toml",
+        "--set",
+        "population.nodes=500",
+    ]);
+    let ties = |s: &str| serde_json::from_str::<serde_json::Value>(s).unwrap()["ties"].clone();
+    assert_ne!(ties(&a), ties(&b));
+    let c: serde_json::Value = serde_json::from_str(&c).unwrap();
+    assert_eq!(c["nodes"], 500);
+}
+
+#[test]
+fn help_and_version_exit_zero() {
+    wom().arg("--help").assert().success();
+    wom().arg("--version").assert().success();
+}
