@@ -5,10 +5,13 @@
 //! [`population`] (build the social graph) → … → files. The binary in `main.rs` only
 //! calls [`cli::run`].
 
+pub mod campaign;
 pub mod cli;
+pub mod engine;
 pub mod error;
 pub mod population;
 pub mod rng;
+mod rules;
 pub mod scenario;
 pub mod stats;
 

@@ -1,0 +1,493 @@
+//! The step loop: one replicate of a campaign on a population, and many replicates
+//! in parallel.
+//!
+//! A replicate's state lives in a [`Scratch`] owned by one thread and reused across
+//! replicates: node state is epoch-stamped, so starting a replicate costs O(1), not
+//! O(n), and a replicate that touches 1% of the consumers costs about 1% of a full
+//! pass. Nothing in the step loop allocates once the buffers have grown to size.
+//! Randomness comes only from the named streams of (seed, replicate), so a result
+//! does not depend on which thread ran it.
+
+use crate::campaign::{CampaignPlan, SeedingScratch};
+use crate::population::{Population, Topology};
+use crate::rng::{self, Stream, WomRng};
+use crate::scenario::{Rule, Scenario, Threshold, TrustMode};
+
+/// Where a conversion came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[repr(u8)]
+pub enum Source {
+    Influencer = 0,
+    /// Converted directly by a recruited advocate.
+    Advocates = 1,
+    /// Converted by an advocate who was converted during the campaign.
+    WordOfMouth = 2,
+    Organic = 3,
+}
+
+/// Counts recorded at the end of each step.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct StepCounts {
+    /// Recruited advocates plus conversions so far.
+    pub adopters: u32,
+    pub conversions: u32,
+    pub new_conversions: u32,
+    /// Consumers who know of the product: adopters and everyone who noticed a
+    /// recommendation or saw a post.
+    pub aware: u32,
+    /// Advocates recommending during the step.
+    pub active_advocates: u32,
+}
+
+/// Final values of one replicate.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ReplicateOutcome {
+    pub adopters: u32,
+    pub conversions: u32,
+    pub aware: u32,
+    /// Conversions by [`Source`], indexed by its value.
+    pub from: [u32; 4],
+    /// The first step with the most new conversions (0 when there are none).
+    pub peak_step: u32,
+}
+
+// Node flags.
+const ADOPTED: u8 = 1;
+pub(crate) const ADOPTED_FLAG: u8 = ADOPTED;
+const AWARE: u8 = 2;
+const PENDING: u8 = 4;
+const PEER_TRUST: u8 = 8;
+const INFLUENCER_TRUST: u8 = 16;
+pub(crate) const EXPOSED: u8 = 32;
+
+// Salts of the counter-based trait draws.
+const SALT_PEER_TRUST: u64 = 1;
+const SALT_INFLUENCER_TRUST: u64 = 2;
+const SALT_THRESHOLD: u64 = 3;
+
+/// Per-consumer state, valid only when `stamp` equals the replicate's epoch.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct NodeState {
+    stamp: u32,
+    /// Threshold: advocates counted (unweighted) / noticed (complete).
+    /// Bass: adopted advocate neighbours.
+    pub count: u32,
+    /// Threshold: weighted influence (weighted graphs) or trusted advocates noticed
+    /// (complete). Bass: recruited advocate neighbours.
+    pub value: f32,
+    pub flags: u8,
+}
+
+/// A threshold-rule notice scheduled for a later step.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Notice {
+    pub node: u32,
+    pub weight: f32,
+    pub source: Source,
+    pub trusted: bool,
+}
+
+/// Buffers one thread reuses from replicate to replicate.
+#[derive(Debug, Clone)]
+pub struct Scratch {
+    epoch: u32,
+    pub(crate) state: Vec<NodeState>,
+    seeding: SeedingScratch,
+    pub(crate) recruited: Vec<u32>,
+    pub(crate) followers: Vec<u32>,
+    pub(crate) pending: Vec<(u32, Source)>,
+    /// Cascade: word-of-mouth advocates and the last step they recommend.
+    pub(crate) active: Vec<(u32, u32)>,
+    /// Threshold and bass: advocates starting to recommend this step, next step.
+    pub(crate) starting: Vec<(u32, Source)>,
+    pub(crate) starting_next: Vec<(u32, Source)>,
+    /// Bass: non-adopters with at least one adopted advocate neighbour.
+    pub(crate) exposed: Vec<u32>,
+    /// Threshold: notices by the step they take effect.
+    pub(crate) notices: Vec<Vec<Notice>>,
+}
+
+impl Scratch {
+    /// Buffers for a population of `nodes` consumers.
+    pub fn new(nodes: usize) -> Self {
+        Scratch {
+            epoch: 0,
+            state: vec![NodeState::default(); nodes],
+            seeding: SeedingScratch::new(nodes),
+            recruited: Vec::new(),
+            followers: Vec::new(),
+            pending: Vec::new(),
+            active: Vec::new(),
+            starting: Vec::new(),
+            starting_next: Vec::new(),
+            exposed: Vec::new(),
+            notices: Vec::new(),
+        }
+    }
+
+    /// Forget the previous replicate in O(steps), not O(n).
+    fn begin(&mut self, steps: u32) {
+        self.epoch = self.epoch.wrapping_add(1);
+        if self.epoch == 0 {
+            self.state.fill(NodeState::default());
+            self.epoch = 1;
+        }
+        self.pending.clear();
+        self.active.clear();
+        self.starting.clear();
+        self.starting_next.clear();
+        self.exposed.clear();
+        self.notices.resize_with(steps as usize, Vec::new);
+        for bucket in &mut self.notices {
+            bucket.clear();
+        }
+    }
+}
+
+/// The scenario's dynamics, compiled for the step loop.
+#[derive(Debug, Clone)]
+pub struct Model {
+    pub steps: u32,
+    pub seed: u64,
+    pub rule: Rule,
+    pub reach: f64,
+    pub trust: f64,
+    pub trust_mode: TrustMode,
+    pub conversion: f64,
+    pub advocacy: f64,
+    pub active_steps: u32,
+    pub external: f64,
+    /// Influencer reach, trust, and whether it posts at each step.
+    pub influencer: Option<(f64, f64, Vec<bool>)>,
+    /// Whether the recruited advocates recommend at each step.
+    pub advocate_posts: Vec<bool>,
+}
+
+impl Model {
+    pub fn new(s: &Scenario) -> Self {
+        let steps = s.simulation.steps;
+        let at = |posts: &[u32]| {
+            let mut v = vec![false; steps as usize];
+            for &p in posts {
+                v[p as usize] = true;
+            }
+            v
+        };
+        let w = &s.word_of_mouth;
+        Model {
+            steps,
+            seed: s.simulation.seed,
+            rule: w.rule,
+            reach: w.reach,
+            trust: w.trust,
+            trust_mode: w.trust_mode,
+            conversion: w.conversion,
+            advocacy: w.advocacy,
+            active_steps: w.active_steps,
+            external: w.external,
+            influencer: s
+                .influencer
+                .as_ref()
+                .map(|i| (i.reach, i.trust, at(&i.posts))),
+            advocate_posts: s
+                .advocates
+                .as_ref()
+                .map_or_else(|| vec![false; steps as usize], |a| at(&a.posts)),
+        }
+    }
+}
+
+/// A population with what the rules need precomputed.
+#[derive(Debug, Clone)]
+pub struct World {
+    pub population: Population,
+    pub plan: CampaignPlan,
+    /// How many sources each consumer hears (in-degree), for directed graphs.
+    in_degrees: Option<Vec<u32>>,
+}
+
+impl World {
+    pub fn new(population: Population, plan: CampaignPlan) -> Self {
+        let in_degrees = population
+            .graph()
+            .filter(|g| g.is_directed())
+            .map(|g| g.in_degrees());
+        World {
+            population,
+            plan,
+            in_degrees,
+        }
+    }
+
+    /// deg(v): the number of ties v hears recommendations through.
+    #[inline]
+    pub(crate) fn hearing_degree(&self, v: u32) -> u32 {
+        match (&self.in_degrees, &self.population.topology) {
+            (Some(d), _) => d[v as usize],
+            (None, Topology::Network(g)) => g.degree(v) as u32,
+            (None, Topology::Complete { nodes }) => nodes - 1,
+        }
+    }
+}
+
+/// One replicate in progress.
+pub(crate) struct Replicate<'a> {
+    pub model: &'a Model,
+    pub world: &'a World,
+    pub s: &'a mut Scratch,
+    pub rng: WomRng,
+    traits_key: u64,
+    epoch: u32,
+    pub nodes: u32,
+    pub conversions: u32,
+    pub aware: u32,
+    pub from: [u32; 4],
+    /// Threshold and bass: advocates recommending since an earlier step.
+    pub started: u32,
+    pub started_recruited: u32,
+    /// Bass on a complete population: once an advocate is active, everyone has
+    /// an advocate neighbour and so is aware.
+    pub everyone_aware: bool,
+}
+
+impl<'a> Replicate<'a> {
+    /// The flags of `v` (0 when untouched in this replicate).
+    #[inline]
+    pub fn flags(&self, v: u32) -> u8 {
+        let st = &self.s.state[v as usize];
+        if st.stamp == self.epoch {
+            st.flags
+        } else {
+            0
+        }
+    }
+
+    /// Whether `v` has adopted or will at the end of this step.
+    #[inline]
+    pub fn is_taken(&self, v: u32) -> bool {
+        self.flags(v) & (ADOPTED | PENDING) != 0
+    }
+
+    /// Bring `v`'s state into this replicate, drawing its traits on first touch.
+    #[inline]
+    pub fn touch(&mut self, v: u32) -> &mut NodeState {
+        let epoch = self.epoch;
+        if self.s.state[v as usize].stamp != epoch {
+            let mut flags = 0;
+            if self.model.trust_mode == TrustMode::Consumer {
+                if rng::counter_unit(self.traits_key, u64::from(v), SALT_PEER_TRUST) < self.model.trust {
+                    flags |= PEER_TRUST;
+                }
+                if let Some((_, trust, _)) = self.model.influencer {
+                    if rng::counter_unit(self.traits_key, u64::from(v), SALT_INFLUENCER_TRUST) < trust {
+                        flags |= INFLUENCER_TRUST;
+                    }
+                }
+            }
+            self.s.state[v as usize] = NodeState {
+                stamp: epoch,
+                count: 0,
+                value: 0.0,
+                flags,
+            };
+        }
+        &mut self.s.state[v as usize]
+    }
+
+    /// Mark `v` aware (counting it once).
+    #[inline]
+    pub fn make_aware(&mut self, v: u32) {
+        let st = self.touch(v);
+        if st.flags & AWARE == 0 {
+            st.flags |= AWARE;
+            self.aware += 1;
+        }
+    }
+
+    /// Decide that `v` adopts at the end of this step, converted by `source`.
+    #[inline]
+    pub fn convert(&mut self, v: u32, source: Source) {
+        let st = self.touch(v);
+        debug_assert!(st.flags & (ADOPTED | PENDING) == 0);
+        st.flags |= PENDING;
+        self.s.pending.push((v, source));
+    }
+
+    /// Probability that `v` trusts a peer's recommendation it noticed, as a factor.
+    #[inline]
+    pub fn peer_trust(&mut self, v: u32) -> f64 {
+        match self.model.trust_mode {
+            TrustMode::Consumer => {
+                if self.touch(v).flags & PEER_TRUST != 0 {
+                    1.0
+                } else {
+                    0.0
+                }
+            }
+            TrustMode::Exposure => self.model.trust,
+        }
+    }
+
+    /// Consumer `v`'s threshold θ_v.
+    #[inline]
+    pub fn threshold(&self, v: u32, threshold: Threshold) -> f64 {
+        match threshold {
+            Threshold::Fixed(t) => t,
+            Threshold::Uniform => rng::counter_unit(self.traits_key, u64::from(v), SALT_THRESHOLD),
+        }
+    }
+
+    /// Step 1: the influencer's post reaches each follower with probability `reach`
+    /// (skipping over those it misses), who adopts if trusted with `conversion`.
+    fn influencer_post(&mut self, reach: f64, trust: f64) {
+        let log_miss = (1.0 - reach).ln();
+        let count = self.s.followers.len() as u64;
+        let mut i = rng::geometric_skip(&mut self.rng, log_miss);
+        while i < count {
+            let v = self.s.followers[i as usize];
+            if !self.is_taken(v) {
+                self.make_aware(v);
+                let trusted = match self.model.trust_mode {
+                    TrustMode::Consumer => {
+                        if self.flags(v) & INFLUENCER_TRUST != 0 {
+                            1.0
+                        } else {
+                            0.0
+                        }
+                    }
+                    TrustMode::Exposure => trust,
+                };
+                if rng::chance(&mut self.rng, self.model.conversion * trusted) {
+                    self.convert(v, Source::Influencer);
+                }
+            }
+            i = i.saturating_add(1).saturating_add(rng::geometric_skip(&mut self.rng, log_miss));
+        }
+    }
+
+    /// Step 3: each non-adopter adopts on its own with probability `p`.
+    pub fn organic(&mut self, p: f64, source: Source) {
+        let log_miss = (1.0 - p).ln();
+        let n = u64::from(self.nodes);
+        let mut v = rng::geometric_skip(&mut self.rng, log_miss);
+        while v < n {
+            if !self.is_taken(v as u32) {
+                self.make_aware(v as u32);
+                self.convert(v as u32, source);
+            }
+            v = v.saturating_add(1).saturating_add(rng::geometric_skip(&mut self.rng, log_miss));
+        }
+    }
+
+    /// Step 4: decisions take effect together; new adopters may become advocates.
+    fn commit(&mut self, t: u32) {
+        let mut pending = std::mem::take(&mut self.s.pending);
+        for &(v, source) in &pending {
+            let st = self.touch(v);
+            let newly_aware = st.flags & AWARE == 0;
+            st.flags = (st.flags & !PENDING) | ADOPTED | AWARE;
+            if newly_aware {
+                self.aware += 1;
+            }
+            self.conversions += 1;
+            self.from[source as usize] += 1;
+            if rng::chance(&mut self.rng, self.model.advocacy) {
+                match self.model.rule {
+                    Rule::Cascade => {
+                        self.s.active.push((v, t + self.model.active_steps));
+                    }
+                    _ => self.s.starting_next.push((v, Source::WordOfMouth)),
+                }
+            }
+        }
+        pending.clear();
+        self.s.pending = pending;
+    }
+}
+
+/// Run replicate `replicate` of `model` in `world`, writing one [`StepCounts`] per
+/// step into `curve` (length = steps).
+pub fn simulate_replicate(
+    model: &Model,
+    world: &World,
+    replicate: u64,
+    scratch: &mut Scratch,
+    curve: &mut [StepCounts],
+) -> ReplicateOutcome {
+    scratch.begin(model.steps);
+    let seed = model.seed;
+    {
+        let mut advocates_rng = rng::stream(seed, replicate, Stream::Advocates);
+        let mut followers_rng = rng::stream(seed, replicate, Stream::Followers);
+        let (seeding, recruited, followers) =
+            (&mut scratch.seeding, &mut scratch.recruited, &mut scratch.followers);
+        world
+            .plan
+            .choose_advocates(&world.population, &mut advocates_rng, seeding, recruited);
+        world
+            .plan
+            .choose_followers(&world.population, &mut followers_rng, seeding, followers);
+    }
+    let epoch = scratch.epoch;
+    let mut r = Replicate {
+        model,
+        world,
+        s: scratch,
+        rng: rng::stream(seed, replicate, Stream::Dynamics),
+        traits_key: rng::stream_key(seed, replicate, Stream::Traits),
+        epoch,
+        nodes: world.population.nodes() as u32,
+        conversions: 0,
+        aware: 0,
+        from: [0; 4],
+        started: 0,
+        started_recruited: 0,
+        everyone_aware: false,
+    };
+    let recruited = r.s.recruited.len() as u32;
+    for i in 0..r.s.recruited.len() {
+        let v = r.s.recruited[i];
+        r.make_aware(v);
+        r.touch(v).flags |= ADOPTED;
+    }
+    let mut first_post_done = false;
+    let mut peak = (0u32, 0u32);
+    for t in 0..model.steps {
+        let before = r.conversions;
+        if let Some((reach, trust, posts)) = &model.influencer {
+            if posts[t as usize] {
+                r.influencer_post(*reach, *trust);
+            }
+        }
+        let posting = model.advocate_posts[t as usize];
+        let starts_now = posting && !first_post_done;
+        first_post_done |= posting;
+        let active_advocates = match model.rule {
+            Rule::Cascade => r.cascade_step(t, posting),
+            Rule::Threshold { threshold } => r.threshold_step(t, starts_now, threshold),
+            Rule::Bass { p, q, dt } => r.bass_step(t, starts_now, p, q, dt),
+        };
+        if model.external > 0.0 {
+            r.organic(model.external, Source::Organic);
+        }
+        r.commit(t);
+        let new = r.conversions - before;
+        if new > peak.1 {
+            peak = (t, new);
+        }
+        curve[t as usize] = StepCounts {
+            adopters: recruited + r.conversions,
+            conversions: r.conversions,
+            new_conversions: new,
+            aware: if r.everyone_aware { r.nodes } else { r.aware },
+            active_advocates,
+        };
+    }
+    ReplicateOutcome {
+        adopters: recruited + r.conversions,
+        conversions: r.conversions,
+        aware: if r.everyone_aware { r.nodes } else { r.aware },
+        from: r.from,
+        peak_step: peak.0,
+    }
+}

@@ -1,0 +1,356 @@
+//! The three adoption rules, one step function each (SPEC §2, step 2).
+//!
+//! Each handles an explicit graph and the implicit complete graph; on the latter no
+//! tie is ever enumerated: every non-adopter hears every active advocate, so the
+//! rules work with counts of advocates instead.
+
+use crate::engine::{Replicate, Source, EXPOSED};
+use crate::population::Topology;
+use crate::rng;
+use crate::scenario::Threshold;
+use rand_distr::{Binomial, Distribution};
+
+impl Replicate<'_> {
+    /// `cascade`: every active advocate recommends once to each neighbour who has not
+    /// adopted; the neighbour notices with `reach` (aware) and, if trusted, adopts
+    /// with `conversion · w`. Returns the number of active advocates.
+    pub(crate) fn cascade_step(&mut self, t: u32, recruited_post: bool) -> u32 {
+        // Word-of-mouth advocates still active now (committed until a later step).
+        let recruited = if recruited_post { self.s.recruited.len() as u32 } else { 0 };
+        let wom = self.s.active.len() as u32;
+        match &self.world.population.topology {
+            Topology::Network(_) => {
+                if recruited_post {
+                    for i in 0..self.s.recruited.len() {
+                        let u = self.s.recruited[i];
+                        self.recommend(u, Source::Advocates);
+                    }
+                }
+                for i in 0..self.s.active.len() {
+                    let u = self.s.active[i].0;
+                    self.recommend(u, Source::WordOfMouth);
+                }
+            }
+            Topology::Complete { .. } => self.cascade_well_mixed(recruited, wom),
+        }
+        // Advocates whose last active step was this one retire.
+        self.s.active.retain(|&(_, last)| last > t);
+        recruited + wom
+    }
+
+    /// One advocate's recommendations along its ties: the hot loop.
+    #[inline]
+    fn recommend(&mut self, u: u32, source: Source) {
+        let world = self.world;
+        let Topology::Network(g) = &world.population.topology else {
+            unreachable!("recommend is for explicit graphs")
+        };
+        let reach = self.model.reach;
+        let conversion = self.model.conversion;
+        let neighbors = g.neighbors(u);
+        let weights = g.neighbor_weights(u);
+        for (i, &v) in neighbors.iter().enumerate() {
+            if self.is_taken(v) {
+                continue;
+            }
+            // One draw decides both: noticed (x < reach) and converted (x < reach ·
+            // trust · conversion · w), converted ⊂ noticed.
+            let x = rng::unit(&mut self.rng);
+            if x >= reach {
+                continue;
+            }
+            self.make_aware(v);
+            let w = weights.map_or(1.0, |w| f64::from(w[i]));
+            if x < reach * conversion * w * self.peer_trust(v) {
+                self.convert(v, source);
+            }
+        }
+    }
+
+    /// `cascade` on a complete population: each non-adopter hears all `k` active
+    /// advocates, so it notices at least one with 1 − (1 − reach)^k and adopts with
+    /// 1 − (1 − reach · trust · conversion)^k.
+    fn cascade_well_mixed(&mut self, recruited: u32, wom: u32) {
+        let k = recruited + wom;
+        if k == 0 {
+            return;
+        }
+        let kf = f64::from(k);
+        let p_aware = 1.0 - (1.0 - self.model.reach).powf(kf);
+        let log_miss = (1.0 - p_aware).ln();
+        let n = u64::from(self.nodes);
+        let per = self.model.reach * self.model.conversion;
+        let mut v = rng::geometric_skip(&mut self.rng, log_miss);
+        while v < n {
+            let id = v as u32;
+            if !self.is_taken(id) {
+                self.make_aware(id);
+                let p_convert = 1.0 - (1.0 - per * self.peer_trust(id)).powf(kf);
+                if rng::chance(&mut self.rng, p_convert / p_aware) {
+                    let source = self.advocate_source(recruited, k);
+                    self.convert(id, source);
+                }
+            }
+            v = v.saturating_add(1).saturating_add(rng::geometric_skip(&mut self.rng, log_miss));
+        }
+    }
+
+    /// Which advocate group converted someone, when `recruited` of `k` equally
+    /// likely advocates were recruited ones.
+    fn advocate_source(&mut self, recruited: u32, k: u32) -> Source {
+        if recruited == k || (recruited > 0 && rng::chance(&mut self.rng, f64::from(recruited) / f64::from(k))) {
+            Source::Advocates
+        } else {
+            Source::WordOfMouth
+        }
+    }
+
+    /// Advocates that begin recommending at step `t` under the persistent rules:
+    /// the recruited ones at their first post, and last step's new advocates.
+    fn take_starters(&mut self, recruited_start: bool) {
+        std::mem::swap(&mut self.s.starting, &mut self.s.starting_next);
+        self.s.starting_next.clear();
+        if recruited_start {
+            for i in 0..self.s.recruited.len() {
+                let v = self.s.recruited[i];
+                self.s.starting.push((v, Source::Advocates));
+            }
+        }
+        let recruited = self.s.starting.iter().filter(|s| s.1 == Source::Advocates).count() as u32;
+        self.started += self.s.starting.len() as u32;
+        self.started_recruited += recruited;
+    }
+
+    /// `threshold`: an advocate counts towards a neighbour v once v has noticed it
+    /// (each pair noticed after a Geometric(reach) delay, then for good); v adopts
+    /// when the trusted, counted Σ w_uv / deg(v) reaches θ_v. Returns the number of
+    /// advocates recommending.
+    pub(crate) fn threshold_step(&mut self, t: u32, recruited_start: bool, threshold: Threshold) -> u32 {
+        self.take_starters(recruited_start);
+        match &self.world.population.topology {
+            Topology::Network(_) => {
+                // Notices scheduled by earlier starters take effect now.
+                let mut due = std::mem::take(&mut self.s.notices[t as usize]);
+                for n in &due {
+                    self.notice(n.node, n.weight, n.source, n.trusted, threshold);
+                }
+                due.clear();
+                self.s.notices[t as usize] = due;
+                for i in 0..self.s.starting.len() {
+                    let (u, source) = self.s.starting[i];
+                    self.start_threshold_advocate(t, u, source, threshold);
+                }
+            }
+            Topology::Complete { .. } => self.threshold_well_mixed(threshold),
+        }
+        self.started
+    }
+
+    fn start_threshold_advocate(&mut self, t: u32, u: u32, source: Source, threshold: Threshold) {
+        let world = self.world;
+        let Topology::Network(g) = &world.population.topology else {
+            unreachable!()
+        };
+        let log_miss = (1.0 - self.model.reach).ln();
+        let exposure = self.model.trust_mode == crate::scenario::TrustMode::Exposure;
+        let weights = g.neighbor_weights(u);
+        for (i, &v) in g.neighbors(u).iter().enumerate() {
+            if self.is_taken(v) {
+                continue;
+            }
+            let delay = rng::geometric_skip(&mut self.rng, log_miss);
+            let at = u64::from(t).saturating_add(delay);
+            if at >= u64::from(self.model.steps) {
+                continue;
+            }
+            let trusted = !exposure || rng::chance(&mut self.rng, self.model.trust);
+            let weight = weights.map_or(1.0, |w| w[i]);
+            if at == u64::from(t) {
+                self.notice(v, weight, source, trusted, threshold);
+            } else {
+                self.s.notices[at as usize].push(crate::engine::Notice {
+                    node: v,
+                    weight,
+                    source,
+                    trusted,
+                });
+            }
+        }
+    }
+
+    /// v notices an advocate: aware, and if trusted it counts towards θ_v.
+    fn notice(&mut self, v: u32, weight: f32, source: Source, trusted: bool, threshold: Threshold) {
+        if self.is_taken(v) {
+            return;
+        }
+        self.make_aware(v);
+        let trusts = trusted && self.peer_trust_bit(v);
+        if !trusts {
+            return;
+        }
+        let degree = self.world.hearing_degree(v);
+        let weighted = self.world.population.graph().is_some_and(|g| g.is_weighted());
+        let st = self.touch(v);
+        let share = if weighted {
+            st.value += weight / degree as f32;
+            f64::from(st.value)
+        } else {
+            st.count += 1;
+            f64::from(st.count) / f64::from(degree)
+        };
+        if share >= self.threshold(v, threshold) {
+            self.convert(v, source);
+        }
+    }
+
+    /// In consumer mode, whether v trusts peers; in exposure mode always true (the
+    /// draw was made per notice).
+    fn peer_trust_bit(&mut self, v: u32) -> bool {
+        match self.model.trust_mode {
+            crate::scenario::TrustMode::Consumer => self.peer_trust(v) > 0.0,
+            crate::scenario::TrustMode::Exposure => true,
+        }
+    }
+
+    /// `threshold` on a complete population: each step every non-adopter notices a
+    /// Binomial(unnoticed advocates, reach) number of new advocates; O(n) per step.
+    fn threshold_well_mixed(&mut self, threshold: Threshold) {
+        let advocates = self.started;
+        if advocates == 0 {
+            return;
+        }
+        let others = f64::from(self.nodes - 1);
+        let (reach, trust) = (self.model.reach, self.model.trust);
+        let exposure = self.model.trust_mode == crate::scenario::TrustMode::Exposure;
+        let recruited = self.started_recruited;
+        for v in 0..self.nodes {
+            if self.is_taken(v) {
+                continue;
+            }
+            let noticed = self.touch(v).count;
+            let unnoticed = advocates - noticed;
+            let new = binomial(&mut self.rng, unnoticed, reach);
+            if new == 0 {
+                continue;
+            }
+            self.make_aware(v);
+            let trusted_new = if exposure {
+                binomial(&mut self.rng, new, trust)
+            } else if self.peer_trust(v) > 0.0 {
+                new
+            } else {
+                0
+            };
+            let st = self.touch(v);
+            st.count += new;
+            st.value += trusted_new as f32;
+            let share = f64::from(st.value) / others;
+            if trusted_new > 0 && share >= self.threshold(v, threshold) {
+                let source = self.advocate_source(recruited, advocates);
+                self.convert(v, source);
+            }
+        }
+    }
+
+    /// `bass`: each non-adopter v adopts with min(1, (p + q · A_v / deg(v)) · dt),
+    /// A_v its adopted advocate neighbours. The innovation part p · dt is drawn by
+    /// skipping over all consumers; the imitation part only for exposed consumers,
+    /// with the conditional probability that makes the total exact.
+    pub(crate) fn bass_step(&mut self, _t: u32, recruited_start: bool, p: f64, q: f64, dt: f64) -> u32 {
+        self.take_starters(recruited_start);
+        let innovation = (p * dt).min(1.0);
+        match &self.world.population.topology {
+            Topology::Network(_) => {
+                for i in 0..self.s.starting.len() {
+                    let (u, source) = self.s.starting[i];
+                    self.expose_neighbours(u, source);
+                }
+                if innovation > 0.0 {
+                    self.organic(innovation, Source::Organic);
+                }
+                let mut i = 0;
+                while i < self.s.exposed.len() {
+                    let v = self.s.exposed[i];
+                    if self.flags(v) & crate::engine::ADOPTED_FLAG != 0 {
+                        self.s.exposed.swap_remove(i);
+                        continue;
+                    }
+                    i += 1;
+                    if self.is_taken(v) {
+                        continue;
+                    }
+                    let degree = f64::from(self.world.hearing_degree(v));
+                    let st = self.touch(v);
+                    let (a, recruited) = (st.count, st.value as u32);
+                    let total = ((p + q * f64::from(a) / degree) * dt).min(1.0);
+                    let imitation = if innovation >= 1.0 { 0.0 } else { (total - innovation) / (1.0 - innovation) };
+                    if rng::chance(&mut self.rng, imitation) {
+                        let source = self.advocate_source(recruited, a);
+                        self.convert(v, source);
+                    }
+                }
+            }
+            Topology::Complete { .. } => {
+                let advocates = self.started;
+                if advocates > 0 {
+                    self.everyone_aware = true;
+                }
+                let share = f64::from(advocates) / f64::from(self.nodes - 1);
+                let total = ((p + q * share) * dt).min(1.0);
+                if total > 0.0 {
+                    let log_miss = (1.0 - total).ln();
+                    let n = u64::from(self.nodes);
+                    let recruited = self.started_recruited;
+                    let mut v = rng::geometric_skip(&mut self.rng, log_miss);
+                    while v < n {
+                        let id = v as u32;
+                        if !self.is_taken(id) {
+                            let source = if rng::chance(&mut self.rng, innovation / total) {
+                                Source::Organic
+                            } else {
+                                self.advocate_source(recruited, advocates)
+                            };
+                            self.make_aware(id);
+                            self.convert(id, source);
+                        }
+                        v = v.saturating_add(1).saturating_add(rng::geometric_skip(&mut self.rng, log_miss));
+                    }
+                }
+            }
+        }
+        self.started
+    }
+
+    fn expose_neighbours(&mut self, u: u32, source: Source) {
+        let world = self.world;
+        let Topology::Network(g) = &world.population.topology else {
+            unreachable!()
+        };
+        for &v in g.neighbors(u) {
+            if self.flags(v) & crate::engine::ADOPTED_FLAG != 0 {
+                continue;
+            }
+            self.make_aware(v);
+            let st = self.touch(v);
+            st.count += 1;
+            if source == Source::Advocates {
+                st.value += 1.0;
+            }
+            if st.flags & EXPOSED == 0 {
+                st.flags |= EXPOSED;
+                self.s.exposed.push(v);
+            }
+        }
+    }
+}
+
+/// A Binomial(n, p) draw (rand_distr's BTPE; exact shortcuts for p of 0 and 1).
+fn binomial(rng: &mut rng::WomRng, n: u32, p: f64) -> u32 {
+    if n == 0 || p <= 0.0 {
+        0
+    } else if p >= 1.0 {
+        n
+    } else {
+        Binomial::new(u64::from(n), p).map_or(0, |b| b.sample(rng) as u32)
+    }
+}
