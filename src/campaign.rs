@@ -67,11 +67,20 @@ impl SeedingScratch {
 enum AdvocatePlan {
     None,
     /// `count` drawn uniformly from `pool` (all nodes when `pool` is None).
-    FromPool { pool: Option<Vec<u32>>, count: u32 },
+    FromPool {
+        pool: Option<Vec<u32>>,
+        count: u32,
+    },
     /// The `certain` highest-degree nodes, plus `extra` drawn from the tied group.
-    TopDegree { certain: Vec<u32>, tied: Vec<u32>, extra: u32 },
+    TopDegree {
+        certain: Vec<u32>,
+        tied: Vec<u32>,
+        extra: u32,
+    },
     /// `count` nodes far apart, greedily.
-    Spread { count: u32 },
+    Spread {
+        count: u32,
+    },
     /// A fixed list.
     Fixed(Vec<u32>),
 }
@@ -277,7 +286,9 @@ impl CampaignPlan {
                 out.extend_from_slice(certain);
                 sample_from(tied, *extra, rng, &mut scratch.marks, out);
             }
-            AdvocatePlan::Spread { count } => spread(population, *count, rng, &mut scratch.marks, out),
+            AdvocatePlan::Spread { count } => {
+                spread(population, *count, rng, &mut scratch.marks, out)
+            }
             AdvocatePlan::Fixed(list) => out.extend_from_slice(list),
         }
     }
@@ -309,7 +320,13 @@ fn sample_from(pool: &[u32], k: u32, rng: &mut WomRng, marks: &mut Marks, out: &
 /// Append `k` advocates far apart: random candidates are accepted only if no
 /// advocate is within two ties (so no two share a friend); when candidates run out,
 /// within one tie, and finally anywhere. On a complete graph this is random.
-fn spread(population: &Population, k: u32, rng: &mut WomRng, marks: &mut Marks, out: &mut Vec<u32>) {
+fn spread(
+    population: &Population,
+    k: u32,
+    rng: &mut WomRng,
+    marks: &mut Marks,
+    out: &mut Vec<u32>,
+) {
     let n = population.nodes() as u32;
     let Topology::Network(g) = &population.topology else {
         return sample_range(n, k, rng, marks, out);
@@ -374,7 +391,11 @@ fn read_advocate_file(path: &std::path::Path, population: &Population) -> Result
         match &population.labels {
             Some(labels) => labels.find(label),
             // Generated populations: labels are the node ids 0..n.
-            None => label.parse::<u64>().ok().filter(|&id| id < nodes).map(|id| id as u32),
+            None => label
+                .parse::<u64>()
+                .ok()
+                .filter(|&id| id < nodes)
+                .map(|id| id as u32),
         }
     };
     let mut ids = Vec::new();
@@ -399,8 +420,13 @@ fn read_advocate_file(path: &std::path::Path, population: &Population) -> Result
                     .file(path)
                     .at(i + 1, Some(1))
                     .help(match &population.labels {
-                        Some(_) => "use node labels exactly as they appear in the edge list".to_string(),
-                        None => format!("generated populations are labelled 0 to {}", nodes.saturating_sub(1)),
+                        Some(_) => {
+                            "use node labels exactly as they appear in the edge list".to_string()
+                        }
+                        None => format!(
+                            "generated populations are labelled 0 to {}",
+                            nodes.saturating_sub(1)
+                        ),
                     }),
                 ))
             }

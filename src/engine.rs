@@ -275,11 +275,15 @@ impl<'a> Replicate<'a> {
         if self.s.state[v as usize].stamp != epoch {
             let mut flags = 0;
             if self.model.trust_mode == TrustMode::Consumer {
-                if rng::counter_unit(self.traits_key, u64::from(v), SALT_PEER_TRUST) < self.model.trust {
+                if rng::counter_unit(self.traits_key, u64::from(v), SALT_PEER_TRUST)
+                    < self.model.trust
+                {
                     flags |= PEER_TRUST;
                 }
                 if let Some((_, trust, _)) = self.model.influencer {
-                    if rng::counter_unit(self.traits_key, u64::from(v), SALT_INFLUENCER_TRUST) < trust {
+                    if rng::counter_unit(self.traits_key, u64::from(v), SALT_INFLUENCER_TRUST)
+                        < trust
+                    {
                         flags |= INFLUENCER_TRUST;
                     }
                 }
@@ -361,7 +365,9 @@ impl<'a> Replicate<'a> {
                     self.convert(v, Source::Influencer);
                 }
             }
-            i = i.saturating_add(1).saturating_add(rng::geometric_skip(&mut self.rng, log_miss));
+            i = i
+                .saturating_add(1)
+                .saturating_add(rng::geometric_skip(&mut self.rng, log_miss));
         }
     }
 
@@ -375,7 +381,9 @@ impl<'a> Replicate<'a> {
                 self.make_aware(v as u32);
                 self.convert(v as u32, source);
             }
-            v = v.saturating_add(1).saturating_add(rng::geometric_skip(&mut self.rng, log_miss));
+            v = v
+                .saturating_add(1)
+                .saturating_add(rng::geometric_skip(&mut self.rng, log_miss));
         }
     }
 
@@ -419,8 +427,11 @@ pub fn simulate_replicate(
     {
         let mut advocates_rng = rng::stream(seed, replicate, Stream::Advocates);
         let mut followers_rng = rng::stream(seed, replicate, Stream::Followers);
-        let (seeding, recruited, followers) =
-            (&mut scratch.seeding, &mut scratch.recruited, &mut scratch.followers);
+        let (seeding, recruited, followers) = (
+            &mut scratch.seeding,
+            &mut scratch.recruited,
+            &mut scratch.followers,
+        );
         world
             .plan
             .choose_advocates(&world.population, &mut advocates_rng, seeding, recruited);

@@ -121,6 +121,24 @@ pub fn geometric_skip(rng: &mut WomRng, log_q: f64) -> u64 {
     }
 }
 
+/// The key of a counter-based stream: draws indexed by consumer id, for traits that
+/// are read in any order and only for the consumers a replicate touches.
+pub fn stream_key(seed: u64, replicate: u64, stream: Stream) -> u64 {
+    mix64(
+        mix64(mix64(seed) ^ replicate.wrapping_add(0x9e37_79b9_7f4a_7c15))
+            ^ fnv1a(stream.name().as_bytes()),
+    )
+}
+
+/// A uniform draw from [0, 1) for item `index` of the counter-based stream `key`,
+/// trait `salt`: a pure function of its arguments, so a consumer's trait is the same
+/// whenever and in whatever order it is read.
+#[inline]
+pub fn counter_unit(key: u64, index: u64, salt: u64) -> f64 {
+    let bits = mix64(key ^ mix64(index.wrapping_mul(0xd1b5_4a32_d192_ed03) ^ salt));
+    (bits >> 11) as f64 * (1.0 / (1u64 << 53) as f64)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -169,19 +187,4 @@ mod tests {
         // Mean (1-p)/p = 9, variance (1-p)/p^2 = 90: se = sqrt(90/n) ~ 0.021.
         assert!((mean - 9.0).abs() < 5.0 * 0.0213, "{mean}");
     }
-}
-
-/// The key of a counter-based stream: draws indexed by consumer id, for traits that
-/// are read in any order and only for the consumers a replicate touches.
-pub fn stream_key(seed: u64, replicate: u64, stream: Stream) -> u64 {
-    mix64(mix64(mix64(seed) ^ replicate.wrapping_add(0x9e37_79b9_7f4a_7c15)) ^ fnv1a(stream.name().as_bytes()))
-}
-
-/// A uniform draw from [0, 1) for item `index` of the counter-based stream `key`,
-/// trait `salt`: a pure function of its arguments, so a consumer's trait is the same
-/// whenever and in whatever order it is read.
-#[inline]
-pub fn counter_unit(key: u64, index: u64, salt: u64) -> f64 {
-    let bits = mix64(key ^ mix64(index.wrapping_mul(0xd1b5_4a32_d192_ed03) ^ salt));
-    (bits >> 11) as f64 * (1.0 / (1u64 << 53) as f64)
 }

@@ -16,7 +16,11 @@ impl Replicate<'_> {
     /// with `conversion · w`. Returns the number of active advocates.
     pub(crate) fn cascade_step(&mut self, t: u32, recruited_post: bool) -> u32 {
         // Word-of-mouth advocates still active now (committed until a later step).
-        let recruited = if recruited_post { self.s.recruited.len() as u32 } else { 0 };
+        let recruited = if recruited_post {
+            self.s.recruited.len() as u32
+        } else {
+            0
+        };
         let wom = self.s.active.len() as u32;
         match &self.world.population.topology {
             Topology::Network(_) => {
@@ -91,14 +95,18 @@ impl Replicate<'_> {
                     self.convert(id, source);
                 }
             }
-            v = v.saturating_add(1).saturating_add(rng::geometric_skip(&mut self.rng, log_miss));
+            v = v
+                .saturating_add(1)
+                .saturating_add(rng::geometric_skip(&mut self.rng, log_miss));
         }
     }
 
     /// Which advocate group converted someone, when `recruited` of `k` equally
     /// likely advocates were recruited ones.
     fn advocate_source(&mut self, recruited: u32, k: u32) -> Source {
-        if recruited == k || (recruited > 0 && rng::chance(&mut self.rng, f64::from(recruited) / f64::from(k))) {
+        if recruited == k
+            || (recruited > 0 && rng::chance(&mut self.rng, f64::from(recruited) / f64::from(k)))
+        {
             Source::Advocates
         } else {
             Source::WordOfMouth
@@ -116,7 +124,12 @@ impl Replicate<'_> {
                 self.s.starting.push((v, Source::Advocates));
             }
         }
-        let recruited = self.s.starting.iter().filter(|s| s.1 == Source::Advocates).count() as u32;
+        let recruited = self
+            .s
+            .starting
+            .iter()
+            .filter(|s| s.1 == Source::Advocates)
+            .count() as u32;
         self.started += self.s.starting.len() as u32;
         self.started_recruited += recruited;
     }
@@ -125,7 +138,12 @@ impl Replicate<'_> {
     /// (each pair noticed after a Geometric(reach) delay, then for good); v adopts
     /// when the trusted, counted Σ w_uv / deg(v) reaches θ_v. Returns the number of
     /// advocates recommending.
-    pub(crate) fn threshold_step(&mut self, t: u32, recruited_start: bool, threshold: Threshold) -> u32 {
+    pub(crate) fn threshold_step(
+        &mut self,
+        t: u32,
+        recruited_start: bool,
+        threshold: Threshold,
+    ) -> u32 {
         self.take_starters(recruited_start);
         match &self.world.population.topology {
             Topology::Network(_) => {
@@ -189,7 +207,11 @@ impl Replicate<'_> {
             return;
         }
         let degree = self.world.hearing_degree(v);
-        let weighted = self.world.population.graph().is_some_and(|g| g.is_weighted());
+        let weighted = self
+            .world
+            .population
+            .graph()
+            .is_some_and(|g| g.is_weighted());
         let st = self.touch(v);
         let share = if weighted {
             st.value += weight / degree as f32;
@@ -256,7 +278,14 @@ impl Replicate<'_> {
     /// A_v its adopted advocate neighbours. The innovation part p · dt is drawn by
     /// skipping over all consumers; the imitation part only for exposed consumers,
     /// with the conditional probability that makes the total exact.
-    pub(crate) fn bass_step(&mut self, _t: u32, recruited_start: bool, p: f64, q: f64, dt: f64) -> u32 {
+    pub(crate) fn bass_step(
+        &mut self,
+        _t: u32,
+        recruited_start: bool,
+        p: f64,
+        q: f64,
+        dt: f64,
+    ) -> u32 {
         self.take_starters(recruited_start);
         let innovation = (p * dt).min(1.0);
         match &self.world.population.topology {
@@ -283,7 +312,11 @@ impl Replicate<'_> {
                     let st = self.touch(v);
                     let (a, recruited) = (st.count, st.value as u32);
                     let total = ((p + q * f64::from(a) / degree) * dt).min(1.0);
-                    let imitation = if innovation >= 1.0 { 0.0 } else { (total - innovation) / (1.0 - innovation) };
+                    let imitation = if innovation >= 1.0 {
+                        0.0
+                    } else {
+                        (total - innovation) / (1.0 - innovation)
+                    };
                     if rng::chance(&mut self.rng, imitation) {
                         let source = self.advocate_source(recruited, a);
                         self.convert(v, source);
@@ -313,7 +346,9 @@ impl Replicate<'_> {
                             self.make_aware(id);
                             self.convert(id, source);
                         }
-                        v = v.saturating_add(1).saturating_add(rng::geometric_skip(&mut self.rng, log_miss));
+                        v = v
+                            .saturating_add(1)
+                            .saturating_add(rng::geometric_skip(&mut self.rng, log_miss));
                     }
                 }
             }

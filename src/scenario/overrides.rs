@@ -58,10 +58,12 @@ impl FromStr for Override {
             {
                 toml::Value::String(value_text.to_string())
             }
-            Err(e) => return Err(format!(
+            Err(e) => {
+                return Err(format!(
                 "the value of `{key}` is not valid TOML ({}); quote strings, e.g. {key}=\"text\"",
                 e.message().trim()
-            )),
+            ))
+            }
         };
         Ok(Override {
             key: key.to_string(),
