@@ -5,13 +5,15 @@
 //! not an error.
 
 use crate::error::{Result, WomError};
+use crate::outputs::RunSummary;
 use crate::population;
+use crate::runner::{self, RunOptions};
 use crate::scenario::{self, Override};
 use crate::stats::{self, GraphStats};
 use clap::{Parser, Subcommand};
 use std::ffi::OsString;
-use std::io::{self, Write};
-use std::path::PathBuf;
+use std::io::{self, IsTerminal, Write};
+use std::path::{Path, PathBuf};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -50,8 +52,74 @@ impl ScenarioOptions {
     }
 }
 
+/// Options of commands that simulate.
+#[derive(Debug, clap::Args)]
+struct SimulationOptions {
+    /// Folder for results; each scenario writes DIR/<file stem>/
+    #[arg(long, value_name = "DIR", default_value = "output")]
+    out: PathBuf,
+    /// Monte-Carlo replicates (same as --set simulation.replicates=N)
+    #[arg(long, value_name = "N")]
+    replicates: Option<u32>,
+    /// Time steps (same as --set simulation.steps=N)
+    #[arg(long, value_name = "N")]
+    steps: Option<u32>,
+    /// Worker threads (default: RAYON_NUM_THREADS, else one per core); results do not depend on it
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=1024))]
+    threads: Option<u32>,
+    /// No progress bar
+    #[arg(long, short)]
+    quiet: bool,
+    /// Overwrite earlier results in the output folder
+    #[arg(long)]
+    force: bool,
+}
+
+impl SimulationOptions {
+    fn overrides(&self) -> Vec<Override> {
+        let mut all = Vec::new();
+        if let Some(n) = self.replicates {
+            all.push(Override::new(
+                "simulation.replicates",
+                toml::Value::Integer(i64::from(n)),
+            ));
+        }
+        if let Some(n) = self.steps {
+            all.push(Override::new(
+                "simulation.steps",
+                toml::Value::Integer(i64::from(n)),
+            ));
+        }
+        all
+    }
+
+    /// Run `work` on a rayon pool of the requested size.
+    fn with_threads<T: Send>(&self, work: impl FnOnce() -> T + Send) -> Result<T> {
+        match self.threads {
+            None => Ok(work()),
+            Some(n) => {
+                let pool = rayon::ThreadPoolBuilder::new()
+                    .num_threads(n as usize)
+                    .build()
+                    .map_err(|e| WomError::Runtime(format!("cannot start {n} threads: {e}")))?;
+                Ok(pool.install(work))
+            }
+        }
+    }
+}
+
 #[derive(Debug, Subcommand)]
 enum Command {
+    /// Simulate a scenario and write curves, per-replicate results and a summary
+    Run {
+        /// Scenario file (.toml)
+        #[arg(value_name = "SCENARIO")]
+        file: PathBuf,
+        #[command(flatten)]
+        simulation: SimulationOptions,
+        #[command(flatten)]
+        options: ScenarioOptions,
+    },
     /// Check scenario files without running them
     Validate {
         /// Scenario files (.toml)
@@ -108,6 +176,11 @@ where
 
 fn run(cli: Cli) -> Result<()> {
     let result = match cli.command {
+        Command::Run {
+            file,
+            simulation,
+            options,
+        } => run_one(&file, &simulation, &options),
         Command::Validate {
             files,
             explain,
@@ -132,6 +205,82 @@ fn ignore_broken_pipe(result: Result<()>) -> Result<()> {
 
 fn io_error(e: io::Error) -> WomError {
     WomError::Runtime(format!("cannot write to stdout: {e}"))
+}
+
+/// Overrides from the simulation flags first, then --seed and --set (which win).
+fn all_overrides(simulation: &SimulationOptions, options: &ScenarioOptions) -> Vec<Override> {
+    let mut all = simulation.overrides();
+    all.extend(options.overrides());
+    all
+}
+
+fn run_one(file: &Path, simulation: &SimulationOptions, options: &ScenarioOptions) -> Result<()> {
+    let s = scenario::load(file, &all_overrides(simulation, options))?;
+    let dir = simulation.out.join(output_folder_name(&s.stem));
+    runner::prepare_output_dir(&dir, simulation.force)?;
+    let run_options = RunOptions {
+        progress: !simulation.quiet && io::stderr().is_terminal(),
+    };
+    let summary = simulation
+        .with_threads(|| runner::run(&s, &dir, run_options))?
+        .map_err(|e| in_file(e, file))?;
+    let mut out = io::stdout().lock();
+    write_run_report(&mut out, &summary, &dir).map_err(io_error)
+}
+
+/// A folder name from a file stem: path separators and control characters are
+/// replaced, everything else (spaces, non-ASCII letters) is kept.
+pub fn output_folder_name(stem: &str) -> String {
+    let name: String = stem
+        .chars()
+        .map(|c| {
+            if c == '/' || c == '\\' || c.is_control() {
+                '_'
+            } else {
+                c
+            }
+        })
+        .collect();
+    if name.is_empty() || name == "." || name == ".." {
+        "scenario".to_string()
+    } else {
+        name
+    }
+}
+
+fn write_run_report(out: &mut impl Write, s: &RunSummary, dir: &Path) -> io::Result<()> {
+    let f = &s.finals;
+    writeln!(
+        out,
+        "{}: {} replicates x {} steps on {} consumers (build {:.2} s, simulate {:.2} s)",
+        s.scenario,
+        s.replicates,
+        s.steps,
+        s.nodes,
+        s.timing.build_seconds,
+        s.timing.simulate_seconds
+    )?;
+    for (name, m) in [
+        ("conversions", &f.conversions),
+        ("adopters", &f.adopters),
+        ("aware", &f.aware),
+    ] {
+        writeln!(
+            out,
+            "{name:<12} mean {:.1} (95% CI {:.1} to {:.1}), 5-95% of replicates {:.0} to {:.0}",
+            m.mean, m.ci95_low, m.ci95_high, m.p05, m.p95
+        )?;
+    }
+    let e = &s.economics;
+    let money = |v: Option<f64>| v.map_or_else(|| "n/a".to_string(), |v| format!("{v:.2}"));
+    writeln!(
+        out,
+        "economics    cost {:.2}, cost per conversion {}, ROI {}",
+        e.cost,
+        money(e.cost_per_conversion),
+        money(e.roi)
+    )?;
+    writeln!(out, "wrote        {}", dir.display())
 }
 
 fn validate(files: &[PathBuf], explain: bool, overrides: &[Override]) -> Result<()> {

@@ -9,9 +9,11 @@ pub mod campaign;
 pub mod cli;
 pub mod engine;
 pub mod error;
+pub mod outputs;
 pub mod population;
 pub mod rng;
 mod rules;
+pub mod runner;
 pub mod scenario;
 pub mod stats;
 

@@ -1,0 +1,169 @@
+//! A whole run: population → replicates in parallel → aggregates → files.
+//!
+//! Replicates run in batches with rayon; each batch is then folded into the
+//! aggregates and streamed to `replicates.csv` in replicate order, so the files do
+//! not depend on the thread count and memory holds one batch of curves at a time.
+
+use crate::campaign::CampaignPlan;
+use crate::engine::{self, Model, ReplicateOutcome, Scratch, StepCounts, World};
+use crate::error::{Diagnostic, Result, WomError};
+use crate::outputs::{self, Aggregator, AtomicFile, RunSummary, Timing};
+use crate::population;
+use crate::scenario::Scenario;
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use rayon::prelude::*;
+use std::io::Write;
+use std::path::Path;
+use std::sync::Mutex;
+use std::time::Instant;
+
+/// Replicates simulated between two folds into the aggregates.
+const BATCH: usize = 256;
+
+/// Options of a run that are not part of the scenario.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct RunOptions {
+    /// Draw a progress bar on stderr (the caller checks it is a terminal).
+    pub progress: bool,
+}
+
+/// Check the output folder before anything long starts: create it, and refuse to
+/// overwrite earlier results unless `force`.
+pub fn prepare_output_dir(dir: &Path, force: bool) -> Result<()> {
+    if dir.exists() {
+        if !dir.is_dir() {
+            return Err(WomError::input(
+                Diagnostic::new(format!(
+                    "the output path {} exists and is not a folder",
+                    dir.display()
+                ))
+                .help("choose another folder with --out"),
+            ));
+        }
+        let occupied = std::fs::read_dir(dir)
+            .map_err(|e| WomError::Runtime(format!("cannot read {}: {e}", dir.display())))?
+            .next()
+            .is_some();
+        if occupied && !force {
+            return Err(WomError::input(
+                Diagnostic::new(format!("{} already holds results", dir.display()))
+                    .help("add --force to overwrite them, or --out DIR to write elsewhere"),
+            ));
+        }
+        return Ok(());
+    }
+    std::fs::create_dir_all(dir).map_err(|e| {
+        WomError::input(Diagnostic::new(format!(
+            "cannot create the output folder {}: {e}",
+            dir.display()
+        )))
+    })
+}
+
+/// Build the population of replicate `replicate` and prepare the campaign on it.
+fn world_for(scenario: &Scenario, replicate: u64) -> Result<World> {
+    let population = population::build(&scenario.population, scenario.simulation.seed, replicate)?;
+    let plan = CampaignPlan::new(scenario, &population)?;
+    Ok(World::new(population, plan))
+}
+
+/// Run `scenario` and write `curves.csv`, `replicates.csv` and `summary.json` into
+/// `dir` (which [`prepare_output_dir`] has checked). Uses the current rayon pool.
+pub fn run(scenario: &Scenario, dir: &Path, options: RunOptions) -> Result<RunSummary> {
+    let build_start = Instant::now();
+    let model = Model::new(scenario);
+    let first = world_for(scenario, 0)?;
+    let nodes = first.population.nodes();
+    let ties = first.population.ties();
+    let recruited = first.plan.advocate_count;
+    let per_replicate_graph = scenario.simulation.new_graph_each_replicate;
+    let shared = (!per_replicate_graph).then_some(first);
+    let build_seconds = build_start.elapsed().as_secs_f64();
+
+    let simulate_start = Instant::now();
+    let replicates = scenario.simulation.replicates as usize;
+    let steps = model.steps as usize;
+    let batch = BATCH.min(replicates);
+    let mut curves = vec![StepCounts::default(); batch * steps];
+    let mut finals = vec![ReplicateOutcome::default(); batch];
+    let scratch_pool: Mutex<Vec<Scratch>> = Mutex::new(Vec::new());
+    let mut aggregator = Aggregator::new(model.steps, recruited);
+    let replicates_path = dir.join("replicates.csv");
+    let mut replicates_file = AtomicFile::create(&replicates_path)?;
+    let write_err = |e| outputs::write_error(&replicates_path, e);
+    replicates_file
+        .writer()
+        .write_all(outputs::REPLICATES_HEADER.as_bytes())
+        .map_err(write_err)?;
+    let progress = progress_bar(options.progress, replicates as u64);
+
+    for batch_start in (0..replicates).step_by(batch) {
+        let len = batch.min(replicates - batch_start);
+        curves[..len * steps]
+            .par_chunks_mut(steps)
+            .zip(finals[..len].par_iter_mut())
+            .enumerate()
+            .try_for_each(|(i, (curve, outcome))| -> Result<()> {
+                let replicate = (batch_start + i) as u64;
+                let mut scratch = scratch_pool
+                    .lock()
+                    .expect("scratch pool")
+                    .pop()
+                    .unwrap_or_else(|| Scratch::new(nodes as usize));
+                *outcome = match &shared {
+                    Some(world) => {
+                        engine::simulate_replicate(&model, world, replicate, &mut scratch, curve)
+                    }
+                    None => {
+                        let world = world_for(scenario, replicate)?;
+                        engine::simulate_replicate(&model, &world, replicate, &mut scratch, curve)
+                    }
+                };
+                scratch_pool.lock().expect("scratch pool").push(scratch);
+                Ok(())
+            })?;
+        for i in 0..len {
+            aggregator.push(&curves[i * steps..(i + 1) * steps], finals[i]);
+            outputs::replicate_row(
+                replicates_file.writer(),
+                (batch_start + i) as u64,
+                &finals[i],
+            )
+            .map_err(write_err)?;
+        }
+        progress.inc(len as u64);
+    }
+    progress.finish_and_clear();
+    let simulate_seconds = simulate_start.elapsed().as_secs_f64();
+
+    let summary = RunSummary::new(
+        scenario,
+        &aggregator,
+        nodes,
+        ties,
+        recruited,
+        Timing {
+            build_seconds,
+            simulate_seconds,
+        },
+    );
+    let json = serde_json::to_string_pretty(&summary).expect("summaries serialise");
+    outputs::write_file(&dir.join("curves.csv"), aggregator.curves_csv().as_bytes())?;
+    outputs::write_file(&dir.join("summary.json"), format!("{json}\n").as_bytes())?;
+    replicates_file.commit()?;
+    Ok(summary)
+}
+
+fn progress_bar(visible: bool, total: u64) -> ProgressBar {
+    if !visible {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::stderr());
+    bar.set_style(
+        ProgressStyle::with_template(
+            "{bar:40} {pos}/{len} replicates, {elapsed} elapsed, ~{eta} left",
+        )
+        .expect("valid template"),
+    );
+    bar
+}
