@@ -346,6 +346,9 @@ impl<'a> Replicate<'a> {
     fn influencer_post(&mut self, reach: f64, trust: f64) {
         let log_miss = (1.0 - reach).ln();
         let count = self.s.followers.len() as u64;
+        if count == 0 {
+            return;
+        }
         let mut i = rng::geometric_skip(&mut self.rng, log_miss);
         while i < count {
             let v = self.s.followers[i as usize];

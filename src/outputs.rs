@@ -174,6 +174,11 @@ impl Aggregator {
         self.outcomes.push(outcome);
     }
 
+    /// The number of recruited advocates (adopters who are not conversions).
+    pub fn set_recruited(&mut self, recruited: u32) {
+        self.recruited = recruited;
+    }
+
     pub fn replicates(&self) -> usize {
         self.outcomes.len()
     }

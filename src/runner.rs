@@ -67,36 +67,44 @@ fn world_for(scenario: &Scenario, replicate: u64) -> Result<World> {
     Ok(World::new(population, plan))
 }
 
-/// Run `scenario` and write `curves.csv`, `replicates.csv` and `summary.json` into
-/// `dir` (which [`prepare_output_dir`] has checked). Uses the current rayon pool.
-pub fn run(scenario: &Scenario, dir: &Path, options: RunOptions) -> Result<RunSummary> {
+/// What was built before the replicates ran.
+#[derive(Debug, Clone, Copy)]
+pub struct Built {
+    pub nodes: u64,
+    pub ties: u64,
+    /// Recruited advocates in every replicate.
+    pub recruited: u32,
+    pub build_seconds: f64,
+}
+
+/// Simulate every replicate of `scenario` on the current rayon pool, handing each
+/// one's curve and outcome to `sink` in replicate order.
+pub fn simulate(
+    scenario: &Scenario,
+    progress: &ProgressBar,
+    mut sink: impl FnMut(u64, &[StepCounts], &ReplicateOutcome) -> Result<()>,
+) -> Result<Built> {
     let build_start = Instant::now();
     let model = Model::new(scenario);
     let first = world_for(scenario, 0)?;
-    let nodes = first.population.nodes();
-    let ties = first.population.ties();
-    let recruited = first.plan.advocate_count;
-    let per_replicate_graph = scenario.simulation.new_graph_each_replicate;
-    let shared = (!per_replicate_graph).then_some(first);
-    let build_seconds = build_start.elapsed().as_secs_f64();
+    let built = Built {
+        nodes: first.population.nodes(),
+        ties: first.population.ties(),
+        recruited: first.plan.advocate_count,
+        build_seconds: 0.0,
+    };
+    let shared = (!scenario.simulation.new_graph_each_replicate).then_some(first);
+    let built = Built {
+        build_seconds: build_start.elapsed().as_secs_f64(),
+        ..built
+    };
 
-    let simulate_start = Instant::now();
     let replicates = scenario.simulation.replicates as usize;
     let steps = model.steps as usize;
     let batch = BATCH.min(replicates);
     let mut curves = vec![StepCounts::default(); batch * steps];
     let mut finals = vec![ReplicateOutcome::default(); batch];
     let scratch_pool: Mutex<Vec<Scratch>> = Mutex::new(Vec::new());
-    let mut aggregator = Aggregator::new(model.steps, recruited);
-    let replicates_path = dir.join("replicates.csv");
-    let mut replicates_file = AtomicFile::create(&replicates_path)?;
-    let write_err = |e| outputs::write_error(&replicates_path, e);
-    replicates_file
-        .writer()
-        .write_all(outputs::REPLICATES_HEADER.as_bytes())
-        .map_err(write_err)?;
-    let progress = progress_bar(options.progress, replicates as u64);
-
     for batch_start in (0..replicates).step_by(batch) {
         let len = batch.min(replicates - batch_start);
         curves[..len * steps]
@@ -109,7 +117,7 @@ pub fn run(scenario: &Scenario, dir: &Path, options: RunOptions) -> Result<RunSu
                     .lock()
                     .expect("scratch pool")
                     .pop()
-                    .unwrap_or_else(|| Scratch::new(nodes as usize));
+                    .unwrap_or_else(|| Scratch::new(built.nodes as usize));
                 *outcome = match &shared {
                     Some(world) => {
                         engine::simulate_replicate(&model, world, replicate, &mut scratch, curve)
@@ -123,27 +131,66 @@ pub fn run(scenario: &Scenario, dir: &Path, options: RunOptions) -> Result<RunSu
                 Ok(())
             })?;
         for i in 0..len {
-            aggregator.push(&curves[i * steps..(i + 1) * steps], finals[i]);
-            outputs::replicate_row(
-                replicates_file.writer(),
+            sink(
                 (batch_start + i) as u64,
+                &curves[i * steps..(i + 1) * steps],
                 &finals[i],
-            )
-            .map_err(write_err)?;
+            )?;
         }
         progress.inc(len as u64);
     }
     progress.finish_and_clear();
-    let simulate_seconds = simulate_start.elapsed().as_secs_f64();
+    Ok(built)
+}
 
+/// One replicate's result, kept in memory.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReplicateResult {
+    pub outcome: ReplicateOutcome,
+    pub curve: Vec<StepCounts>,
+}
+
+/// Simulate `scenario` and keep every replicate in memory (for tests and analyses
+/// that need them all; `run` streams instead).
+pub fn simulate_in_memory(scenario: &Scenario) -> Result<(Built, Vec<ReplicateResult>)> {
+    let mut results = Vec::with_capacity(scenario.simulation.replicates as usize);
+    let built = simulate(scenario, &ProgressBar::hidden(), |_, curve, outcome| {
+        results.push(ReplicateResult {
+            outcome: *outcome,
+            curve: curve.to_vec(),
+        });
+        Ok(())
+    })?;
+    Ok((built, results))
+}
+
+/// Run `scenario` and write `curves.csv`, `replicates.csv` and `summary.json` into
+/// `dir` (which [`prepare_output_dir`] has checked). Uses the current rayon pool.
+pub fn run(scenario: &Scenario, dir: &Path, options: RunOptions) -> Result<RunSummary> {
+    let start = Instant::now();
+    let mut aggregator = Aggregator::new(scenario.simulation.steps, 0);
+    let replicates_path = dir.join("replicates.csv");
+    let mut replicates_file = AtomicFile::create(&replicates_path)?;
+    let write_err = |e| outputs::write_error(&replicates_path, e);
+    replicates_file
+        .writer()
+        .write_all(outputs::REPLICATES_HEADER.as_bytes())
+        .map_err(write_err)?;
+    let progress = progress_bar(options.progress, u64::from(scenario.simulation.replicates));
+    let built = simulate(scenario, &progress, |replicate, curve, outcome| {
+        aggregator.push(curve, *outcome);
+        outputs::replicate_row(replicates_file.writer(), replicate, outcome).map_err(write_err)
+    })?;
+    aggregator.set_recruited(built.recruited);
+    let simulate_seconds = start.elapsed().as_secs_f64() - built.build_seconds;
     let summary = RunSummary::new(
         scenario,
         &aggregator,
-        nodes,
-        ties,
-        recruited,
+        built.nodes,
+        built.ties,
+        built.recruited,
         Timing {
-            build_seconds,
+            build_seconds: built.build_seconds,
             simulate_seconds,
         },
     );

@@ -1,0 +1,368 @@
+//! The engine against published theory and exact properties (SPEC §2).
+//!
+//! Tolerances are derived from the number of replicates and the graph size in each
+//! test; the statistical ones allow about 4–5 standard errors, so they do not flake
+//! but would catch a wrong model.
+
+use std::path::Path;
+use wom::runner::{simulate_in_memory, ReplicateResult};
+use wom::scenario::{self, Scenario};
+
+fn scenario(text: &str) -> Scenario {
+    scenario::parse(text, Path::new("test.toml"), &[]).unwrap_or_else(|e| panic!("{e}\n{text}"))
+}
+
+fn run(text: &str) -> Vec<ReplicateResult> {
+    simulate_in_memory(&scenario(text)).expect("simulates").1
+}
+
+/// Solve x = f(x) by fixed-point iteration from 1 (the large root).
+fn fixed_point(f: impl Fn(f64) -> f64) -> f64 {
+    let mut x = 1.0;
+    for _ in 0..10_000 {
+        x = f(x);
+    }
+    x
+}
+
+/// The independent-cascade reduction of `cascade` from one random seed on ER(n, c),
+/// with edge probability `t`.
+fn ic_on_er(n: u32, c: f64, t: f64, trust: f64, mode: &str, replicates: u32, seed: u64) -> String {
+    format!(
+        r#"
+[simulation]
+replicates = {replicates}
+steps = 120
+seed = {seed}
+[population]
+generator = "erdos_renyi"
+nodes = {n}
+mean_degree = {c}
+[word_of_mouth]
+rule = "cascade"
+reach = 1.0
+trust = {trust}
+trust_mode = "{mode}"
+conversion = {t}
+advocacy = 1.0
+active_steps = 1
+[advocates]
+count = 1
+"#
+    )
+}
+
+/// Split final sizes (as shares of n) into large outbreaks (above 10% of n) and the rest.
+fn large_outbreaks(results: &[ReplicateResult], n: u32) -> (f64, f64) {
+    let sizes: Vec<f64> = results
+        .iter()
+        .map(|r| f64::from(r.outcome.adopters) / f64::from(n))
+        .collect();
+    let large: Vec<f64> = sizes.iter().copied().filter(|&s| s > 0.1).collect();
+    let probability = large.len() as f64 / sizes.len() as f64;
+    let mean = large.iter().sum::<f64>() / large.len() as f64;
+    (probability, mean)
+}
+
+#[test]
+fn cascade_reduces_to_bond_percolation_on_erdos_renyi() {
+    // Kempe et al.'s IC with p = T from one random seed is bond percolation: on ER
+    // with mean degree c the large-outbreak size S solves S = 1 - exp(-cTS), and the
+    // chance that a random seed starts one equals S (Newman 2002).
+    // cT = 2: S = 0.7968. Probability: R = 400 Bernoulli(S) draws, se = 0.020;
+    // allow 0.08 (4 se). Size: each large outbreak fluctuates by ~sqrt(S(1-S)/n)
+    // = 0.003 around the giant of this one graph, which itself differs from the
+    // n -> infinity value by O(1/sqrt(n)) ~ 0.005: allow 0.015.
+    let (n, c, t) = (40_000, 5.0, 0.4);
+    let s = fixed_point(|x| 1.0 - (-c * t * x).exp());
+    assert!((s - 0.7968).abs() < 1e-3);
+    let results = run(&ic_on_er(n, c, t, 1.0, "exposure", 400, 11));
+    let (probability, size) = large_outbreaks(&results, n);
+    assert!(
+        (probability - s).abs() < 0.08,
+        "P(large) {probability} vs {s}"
+    );
+    assert!((size - s).abs() < 0.015, "size {size} vs {s}");
+}
+
+#[test]
+fn subcritical_cascade_has_mean_outbreak_size_one_over_one_minus_ct() {
+    // Below threshold (cT = 0.5) the mean total outbreak from one seed is
+    // 1 / (1 - cT) = 2 in the large-n limit (Newman 2002). Outbreak sizes have
+    // variance cT / (1 - cT)^3 = 4 for a Poisson branching process: with R = 4000
+    // the se of the mean is 0.032; allow 0.15 (also covers finite-n corrections).
+    let (n, c, t) = (100_000, 5.0, 0.1);
+    let results = run(&ic_on_er(n, c, t, 1.0, "exposure", 4000, 5));
+    let mean = results
+        .iter()
+        .map(|r| f64::from(r.outcome.adopters))
+        .sum::<f64>()
+        / 4000.0;
+    assert!((mean - 2.0).abs() < 0.15, "mean outbreak {mean}");
+}
+
+#[test]
+fn consumer_trust_changes_final_size_but_not_outbreak_probability() {
+    // Miller (2007): heterogeneous susceptibility. With conversion 0.6 and trust 0.5
+    // on ER(c = 5): in exposure mode every tie transmits with 0.3, so
+    // S_e = 1 - exp(-1.5 S_e) = 0.583; in consumer mode half the consumers never
+    // convert, S_c = 0.5 (1 - exp(-3 S_c)) = 0.291 — but the early branching process
+    // (offspring Poisson(1.5) in both) is the same, so P(large) = 0.583 in both.
+    // R = 600 each: se of a probability 0.020, of the difference 0.028: allow 0.1;
+    // sizes as in the percolation test: allow 0.015.
+    let (n, c) = (40_000, 5.0);
+    let s_exposure = fixed_point(|x| 1.0 - (-c * 0.3 * x).exp());
+    let s_consumer = fixed_point(|x| 0.5 * (1.0 - (-c * 0.6 * x).exp()));
+    let exposure = run(&ic_on_er(n, c, 0.6, 0.5, "exposure", 600, 21));
+    let consumer = run(&ic_on_er(n, c, 0.6, 0.5, "consumer", 600, 21));
+    let (p_e, size_e) = large_outbreaks(&exposure, n);
+    let (p_c, size_c) = large_outbreaks(&consumer, n);
+    assert!(
+        (p_e - s_exposure).abs() < 0.08,
+        "exposure P(large) {p_e} vs {s_exposure}"
+    );
+    assert!(
+        (p_c - s_exposure).abs() < 0.08,
+        "consumer P(large) {p_c} vs {s_exposure}"
+    );
+    assert!((p_e - p_c).abs() < 0.1, "{p_e} vs {p_c}");
+    assert!(
+        (size_e - s_exposure).abs() < 0.015,
+        "exposure size {size_e} vs {s_exposure}"
+    );
+    assert!(
+        (size_c - s_consumer).abs() < 0.015,
+        "consumer size {size_c} vs {s_consumer}"
+    );
+}
+
+#[test]
+fn bass_on_a_complete_population_follows_the_discrete_map() {
+    // F(t+1) = F(t) + (1 - F(t)) (p + q F(t)) dt with F(0) = 0, p = 0.03, q = 0.38
+    // (Sultan, Farley & Lehmann 1990). Each replicate's F(t) has sd at most
+    // sqrt(0.25 / N) = 0.0016 per step (amplified a few times by imitation); the
+    // mean of R = 20 is within 0.002 of its expectation; allow 0.005.
+    let n = 100_000u32;
+    let results = run(&format!(
+        r#"
+[simulation]
+replicates = 20
+steps = 30
+[population]
+generator = "complete"
+nodes = {n}
+[word_of_mouth]
+rule = "bass"
+p = 0.03
+q = 0.38
+dt = 1.0
+advocacy = 1.0
+"#
+    ));
+    let mut f = 0.0;
+    for t in 0..30 {
+        f += (1.0 - f) * (0.03 + 0.38 * f);
+        let mean = results
+            .iter()
+            .map(|r| f64::from(r.curve[t].adopters) / f64::from(n))
+            .sum::<f64>()
+            / 20.0;
+        assert!((mean - f).abs() < 0.005, "step {t}: {mean} vs {f}");
+    }
+}
+
+fn ring(threshold: f64) -> String {
+    format!(
+        r#"
+[simulation]
+replicates = 3
+steps = 60
+[population]
+generator = "watts_strogatz"
+nodes = 101
+neighbors = 2
+rewire = 0.0
+[word_of_mouth]
+rule = "threshold"
+threshold = {threshold}
+reach = 1.0
+trust = 1.0
+advocacy = 1.0
+[advocates]
+count = 1
+"#
+    )
+}
+
+#[test]
+fn threshold_front_moves_one_tie_per_step_on_a_ring() {
+    // Watts (2002) on a ring with θ = 1/2: a neighbour of one adopter has half its
+    // ties adopted, so the cascade advances one node each way per step, exactly:
+    // after step t, 1 + 2 (t + 1) adopters. With θ = 0.51 nothing spreads.
+    for r in run(&ring(0.5)) {
+        for (t, counts) in r.curve.iter().enumerate() {
+            assert_eq!(
+                counts.adopters,
+                (1 + 2 * (t as u32 + 1)).min(101),
+                "step {t}"
+            );
+        }
+    }
+    for r in run(&ring(0.51)) {
+        assert_eq!(r.outcome.adopters, 1);
+    }
+}
+
+fn certain(conversion: f64) -> String {
+    format!(
+        r#"
+[simulation]
+replicates = 20
+steps = 60
+[population]
+generator = "barabasi_albert"
+nodes = 2000
+attach = 2
+[word_of_mouth]
+reach = 1.0
+trust = 1.0
+conversion = {conversion}
+advocacy = 1.0
+[advocates]
+count = 3
+"#
+    )
+}
+
+#[test]
+fn certain_conversion_converts_everyone_and_zero_converts_no_one() {
+    // A BA graph is connected: with every probability 1 the cascade reaches all.
+    for r in run(&certain(1.0)) {
+        assert_eq!(r.outcome.adopters, 2000);
+        assert_eq!(r.outcome.conversions, 1997);
+    }
+    for r in run(&certain(0.0)) {
+        assert_eq!(r.outcome.conversions, 0);
+    }
+}
+
+const MIXED: &str = r#"
+[simulation]
+replicates = 200
+steps = 20
+[population]
+generator = "watts_strogatz"
+nodes = 3000
+neighbors = 8
+rewire = 0.1
+[word_of_mouth]
+reach = 0.6
+conversion = 0.4
+advocacy = 0.5
+active_steps = 2
+external = 0.001
+[influencer]
+follower_share = 0.4
+reach = 0.3
+trust = 0.5
+posts = [5, 9]
+[advocates]
+count = 20
+choose = "top_degree"
+posts = [7]
+"#;
+
+#[test]
+fn attribution_sums_to_conversions_and_counts_are_consistent() {
+    for rule in ["cascade", "threshold\"\nthreshold = \"uniform", "bass"] {
+        let text = MIXED.replace(
+            "[word_of_mouth]",
+            &format!("[word_of_mouth]\nrule = \"{rule}\""),
+        );
+        for r in run(&text) {
+            let o = r.outcome;
+            assert_eq!(o.from.iter().sum::<u32>(), o.conversions, "{rule}");
+            assert_eq!(o.adopters, o.conversions + 20, "{rule}");
+            assert!(o.aware >= o.adopters, "{rule}");
+            let mut previous = 0;
+            for c in &r.curve {
+                assert_eq!(c.conversions, previous + c.new_conversions);
+                previous = c.conversions;
+            }
+        }
+    }
+}
+
+#[test]
+fn posts_never_act_before_their_step() {
+    // Organic adoption off: before the influencer's first post (step 5) nothing
+    // happens; before the advocates' post (7) no conversion comes from them.
+    let text = MIXED.replace("external = 0.001", "external = 0.0");
+    for r in run(&text) {
+        for c in &r.curve[..5] {
+            assert_eq!(c.conversions, 0);
+            assert_eq!(c.aware, 20, "only the recruited advocates know the product");
+        }
+    }
+    let only_advocates = text.replace("posts = [5, 9]", "posts = [19]");
+    let results = run(&only_advocates);
+    assert!(results.iter().all(|r| r.curve[6].conversions == 0));
+    assert!(results.iter().any(|r| r.curve[7].conversions > 0));
+}
+
+#[test]
+fn cascade_on_a_complete_population_matches_the_binomial() {
+    // One recruited advocate, no onward advocacy: at step 0 each of the N - 1 others
+    // converts with reach · trust · conversion = 0.5 · 1 · 0.1 = 0.05 (exposure) or,
+    // in consumer mode with trust 0.5, with 0.5 · 0.05 = 0.025. Mean of Binomial(999,
+    // p) over R = 400: se = sqrt(999 p (1-p) / 400) <= 0.35; allow 1.75 (5 se).
+    for (mode, trust, p) in [("exposure", 1.0, 0.05), ("consumer", 0.5, 0.025)] {
+        let results = run(&format!(
+            r#"
+[simulation]
+replicates = 400
+steps = 3
+[population]
+generator = "complete"
+nodes = 1000
+[word_of_mouth]
+reach = 0.5
+trust = {trust}
+trust_mode = "{mode}"
+conversion = 0.1
+advocacy = 0.0
+[advocates]
+count = 1
+"#
+        ));
+        let mean = results
+            .iter()
+            .map(|r| f64::from(r.outcome.conversions))
+            .sum::<f64>()
+            / 400.0;
+        assert!(
+            (mean - 999.0 * p).abs() < 1.75,
+            "{mode}: {mean} vs {}",
+            999.0 * p
+        );
+    }
+}
+
+#[test]
+fn an_inert_campaign_element_does_not_shift_other_streams() {
+    // Named streams: adding an influencer with no followers draws nothing from the
+    // dynamics stream, so every replicate is unchanged; the same scenario under
+    // another seed differs.
+    let base = MIXED.replace("[influencer]", "[ignored]").replace(
+        "follower_share = 0.4\nreach = 0.3\ntrust = 0.5\nposts = [5, 9]\n",
+        "",
+    );
+    let base = base.replace("[ignored]\n", "");
+    let with_inert = format!("{base}\n[influencer]\nfollowers = 0\nposts = [3]\n");
+    let a = run(&base);
+    assert_eq!(a, run(&with_inert));
+    assert_ne!(
+        a,
+        run(&base.replace("replicates = 200", "replicates = 200\nseed = 43"))
+    );
+}
