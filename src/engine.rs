@@ -52,11 +52,10 @@ pub struct ReplicateOutcome {
 }
 
 // Node flags.
-const ADOPTED: u8 = 1;
-pub(crate) const ADOPTED_FLAG: u8 = ADOPTED;
-const AWARE: u8 = 2;
-const PENDING: u8 = 4;
-const PEER_TRUST: u8 = 8;
+pub(crate) const ADOPTED: u8 = 1;
+pub(crate) const AWARE: u8 = 2;
+pub(crate) const PENDING: u8 = 4;
+pub(crate) const PEER_TRUST: u8 = 8;
 const INFLUENCER_TRUST: u8 = 16;
 pub(crate) const EXPOSED: u8 = 32;
 
@@ -65,18 +64,23 @@ const SALT_PEER_TRUST: u64 = 1;
 const SALT_INFLUENCER_TRUST: u64 = 2;
 const SALT_THRESHOLD: u64 = 3;
 
-/// Per-consumer state, valid only when `stamp` equals the replicate's epoch.
+/// Per-consumer counters of the persistent rules, valid once the consumer has been
+/// touched in the current replicate (touching resets them).
 #[derive(Debug, Clone, Copy, Default)]
-pub(crate) struct NodeState {
-    stamp: u32,
+pub(crate) struct Extra {
     /// Threshold: advocates counted (unweighted) / noticed (complete).
     /// Bass: adopted advocate neighbours.
     pub count: u32,
     /// Threshold: weighted influence (weighted graphs) or trusted advocates noticed
     /// (complete). Bass: recruited advocate neighbours.
     pub value: f32,
-    pub flags: u8,
 }
+
+/// Node state is one `u32`: the replicate's epoch in the high 24 bits, the flags in
+/// the low 8. A stale epoch means "untouched in this replicate" — so starting a
+/// replicate is O(1), and the hot loop reads and writes 4 bytes per consumer.
+pub(crate) const EPOCH_SHIFT: u32 = 8;
+const EPOCH_LIMIT: u32 = 1 << 24;
 
 /// A threshold-rule notice scheduled for a later step.
 #[derive(Debug, Clone, Copy)]
@@ -91,7 +95,8 @@ pub(crate) struct Notice {
 #[derive(Debug, Clone)]
 pub struct Scratch {
     epoch: u32,
-    pub(crate) state: Vec<NodeState>,
+    pub(crate) state: Vec<u32>,
+    pub(crate) extra: Vec<Extra>,
     seeding: SeedingScratch,
     pub(crate) recruited: Vec<u32>,
     pub(crate) followers: Vec<u32>,
@@ -112,7 +117,8 @@ impl Scratch {
     pub fn new(nodes: usize) -> Self {
         Scratch {
             epoch: 0,
-            state: vec![NodeState::default(); nodes],
+            state: vec![0; nodes],
+            extra: Vec::new(),
             seeding: SeedingScratch::new(nodes),
             recruited: Vec::new(),
             followers: Vec::new(),
@@ -126,11 +132,14 @@ impl Scratch {
     }
 
     /// Forget the previous replicate in O(steps), not O(n).
-    fn begin(&mut self, steps: u32) {
-        self.epoch = self.epoch.wrapping_add(1);
-        if self.epoch == 0 {
-            self.state.fill(NodeState::default());
+    fn begin(&mut self, steps: u32, needs_extra: bool) {
+        self.epoch += 1;
+        if self.epoch == EPOCH_LIMIT {
+            self.state.fill(0);
             self.epoch = 1;
+        }
+        if needs_extra && self.extra.len() != self.state.len() {
+            self.extra = vec![Extra::default(); self.state.len()];
         }
         self.pending.clear();
         self.active.clear();
@@ -236,8 +245,8 @@ pub(crate) struct Replicate<'a> {
     pub world: &'a World,
     pub s: &'a mut Scratch,
     pub rng: WomRng,
-    traits_key: u64,
-    epoch: u32,
+    pub traits_key: u64,
+    pub epoch: u32,
     pub nodes: u32,
     pub conversions: u32,
     pub aware: u32,
@@ -254,9 +263,9 @@ impl<'a> Replicate<'a> {
     /// The flags of `v` (0 when untouched in this replicate).
     #[inline]
     pub fn flags(&self, v: u32) -> u8 {
-        let st = &self.s.state[v as usize];
-        if st.stamp == self.epoch {
-            st.flags
+        let packed = self.s.state[v as usize];
+        if packed >> EPOCH_SHIFT == self.epoch {
+            packed as u8
         } else {
             0
         }
@@ -268,42 +277,59 @@ impl<'a> Replicate<'a> {
         self.flags(v) & (ADOPTED | PENDING) != 0
     }
 
-    /// Bring `v`'s state into this replicate, drawing its traits on first touch.
+    /// The flags of a consumer touched for the first time in this replicate: its
+    /// traits, drawn from the counter-based traits stream.
     #[inline]
-    pub fn touch(&mut self, v: u32) -> &mut NodeState {
-        let epoch = self.epoch;
-        if self.s.state[v as usize].stamp != epoch {
-            let mut flags = 0;
-            if self.model.trust_mode == TrustMode::Consumer {
-                if rng::counter_unit(self.traits_key, u64::from(v), SALT_PEER_TRUST)
-                    < self.model.trust
-                {
-                    flags |= PEER_TRUST;
-                }
-                if let Some((_, trust, _)) = self.model.influencer {
-                    if rng::counter_unit(self.traits_key, u64::from(v), SALT_INFLUENCER_TRUST)
-                        < trust
-                    {
-                        flags |= INFLUENCER_TRUST;
-                    }
+    pub(crate) fn fresh_flags(model: &Model, traits_key: u64, v: u32) -> u8 {
+        let mut flags = 0;
+        if model.trust_mode == TrustMode::Consumer {
+            if rng::counter_unit(traits_key, u64::from(v), SALT_PEER_TRUST) < model.trust {
+                flags |= PEER_TRUST;
+            }
+            if let Some((_, trust, _)) = model.influencer {
+                if rng::counter_unit(traits_key, u64::from(v), SALT_INFLUENCER_TRUST) < trust {
+                    flags |= INFLUENCER_TRUST;
                 }
             }
-            self.s.state[v as usize] = NodeState {
-                stamp: epoch,
-                count: 0,
-                value: 0.0,
-                flags,
-            };
         }
-        &mut self.s.state[v as usize]
+        flags
+    }
+
+    /// Bring `v` into this replicate (traits drawn, counters reset on first touch)
+    /// and return its flags.
+    #[inline]
+    pub fn touch(&mut self, v: u32) -> u8 {
+        let packed = self.s.state[v as usize];
+        if packed >> EPOCH_SHIFT == self.epoch {
+            return packed as u8;
+        }
+        let flags = Self::fresh_flags(self.model, self.traits_key, v);
+        self.s.state[v as usize] = (self.epoch << EPOCH_SHIFT) | u32::from(flags);
+        if !self.s.extra.is_empty() {
+            self.s.extra[v as usize] = Extra::default();
+        }
+        flags
+    }
+
+    /// Set the flags of a touched consumer.
+    #[inline]
+    pub fn set_flags(&mut self, v: u32, flags: u8) {
+        self.s.state[v as usize] = (self.epoch << EPOCH_SHIFT) | u32::from(flags);
+    }
+
+    /// The counters of `v`, touching it first.
+    #[inline]
+    pub fn extra(&mut self, v: u32) -> &mut Extra {
+        self.touch(v);
+        &mut self.s.extra[v as usize]
     }
 
     /// Mark `v` aware (counting it once).
     #[inline]
     pub fn make_aware(&mut self, v: u32) {
-        let st = self.touch(v);
-        if st.flags & AWARE == 0 {
-            st.flags |= AWARE;
+        let flags = self.touch(v);
+        if flags & AWARE == 0 {
+            self.set_flags(v, flags | AWARE);
             self.aware += 1;
         }
     }
@@ -311,9 +337,9 @@ impl<'a> Replicate<'a> {
     /// Decide that `v` adopts at the end of this step, converted by `source`.
     #[inline]
     pub fn convert(&mut self, v: u32, source: Source) {
-        let st = self.touch(v);
-        debug_assert!(st.flags & (ADOPTED | PENDING) == 0);
-        st.flags |= PENDING;
+        let flags = self.touch(v);
+        debug_assert!(flags & (ADOPTED | PENDING) == 0);
+        self.set_flags(v, flags | PENDING);
         self.s.pending.push((v, source));
     }
 
@@ -322,7 +348,7 @@ impl<'a> Replicate<'a> {
     pub fn peer_trust(&mut self, v: u32) -> f64 {
         match self.model.trust_mode {
             TrustMode::Consumer => {
-                if self.touch(v).flags & PEER_TRUST != 0 {
+                if self.touch(v) & PEER_TRUST != 0 {
                     1.0
                 } else {
                     0.0
@@ -394,9 +420,9 @@ impl<'a> Replicate<'a> {
     fn commit(&mut self, t: u32) {
         let mut pending = std::mem::take(&mut self.s.pending);
         for &(v, source) in &pending {
-            let st = self.touch(v);
-            let newly_aware = st.flags & AWARE == 0;
-            st.flags = (st.flags & !PENDING) | ADOPTED | AWARE;
+            let flags = self.touch(v);
+            let newly_aware = flags & AWARE == 0;
+            self.set_flags(v, (flags & !PENDING) | ADOPTED | AWARE);
             if newly_aware {
                 self.aware += 1;
             }
@@ -425,7 +451,7 @@ pub fn simulate_replicate(
     scratch: &mut Scratch,
     curve: &mut [StepCounts],
 ) -> ReplicateOutcome {
-    scratch.begin(model.steps);
+    scratch.begin(model.steps, !matches!(model.rule, Rule::Cascade));
     let seed = model.seed;
     {
         let mut advocates_rng = rng::stream(seed, replicate, Stream::Advocates);
@@ -462,7 +488,8 @@ pub fn simulate_replicate(
     for i in 0..r.s.recruited.len() {
         let v = r.s.recruited[i];
         r.make_aware(v);
-        r.touch(v).flags |= ADOPTED;
+        let flags = r.touch(v);
+        r.set_flags(v, flags | ADOPTED);
     }
     let mut first_post_done = false;
     let mut peak = (0u32, 0u32);

@@ -4,10 +4,10 @@
 //! tie is ever enumerated: every non-adopter hears every active advocate, so the
 //! rules work with counts of advocates instead.
 
-use crate::engine::{Replicate, Source, EXPOSED};
+use crate::engine::{Replicate, Source, ADOPTED, AWARE, EPOCH_SHIFT, EXPOSED, PEER_TRUST, PENDING};
 use crate::population::Topology;
 use crate::rng;
-use crate::scenario::Threshold;
+use crate::scenario::{Threshold, TrustMode};
 use rand_distr::{Binomial, Distribution};
 
 impl Replicate<'_> {
@@ -42,33 +42,93 @@ impl Replicate<'_> {
         recruited + wom
     }
 
-    /// One advocate's recommendations along its ties: the hot loop.
+    /// One advocate's recommendations along its ties: the hot loop, specialised
+    /// for weighted ties and the trust mode.
     #[inline]
     fn recommend(&mut self, u: u32, source: Source) {
+        let weighted = self
+            .world
+            .population
+            .graph()
+            .is_some_and(|g| g.is_weighted());
+        match (weighted, self.model.trust_mode) {
+            (false, TrustMode::Exposure) => self.recommend_along::<false, true>(u, source),
+            (false, TrustMode::Consumer) => self.recommend_along::<false, false>(u, source),
+            (true, TrustMode::Exposure) => self.recommend_along::<true, true>(u, source),
+            (true, TrustMode::Consumer) => self.recommend_along::<true, false>(u, source),
+        }
+    }
+
+    /// One read of the neighbour's 4-byte state, one uniform draw x, one write.
+    /// x decides both: noticed when x < reach, converted when
+    /// x < reach · trust · conversion · w (converted ⊂ noticed). The state,
+    /// generator and counters are borrowed into locals so they stay in registers
+    /// (cascade needs no per-consumer counters).
+    #[inline]
+    fn recommend_along<const WEIGHTED: bool, const EXPOSURE: bool>(
+        &mut self,
+        u: u32,
+        source: Source,
+    ) {
         let world = self.world;
         let Topology::Network(g) = &world.population.topology else {
             unreachable!("recommend is for explicit graphs")
         };
-        let reach = self.model.reach;
-        let conversion = self.model.conversion;
+        let model = self.model;
+        let reach = model.reach;
+        // Conversion threshold of x for a consumer who trusts (consumer mode) or for
+        // anyone (exposure mode, where trust is a per-recommendation chance).
+        let p_trusted = reach * model.conversion * if EXPOSURE { model.trust } else { 1.0 };
+        let (epoch, traits_key) = (self.epoch, self.traits_key);
+        let stamp = epoch << EPOCH_SHIFT;
+        let state = &mut self.s.state[..];
+        let pending = &mut self.s.pending;
+        let mut rng = self.rng.clone();
+        let mut aware = self.aware;
         let neighbors = g.neighbors(u);
-        let weights = g.neighbor_weights(u);
+        let weights = if WEIGHTED {
+            g.neighbor_weights(u).unwrap_or(&[])
+        } else {
+            &[]
+        };
         for (i, &v) in neighbors.iter().enumerate() {
-            if self.is_taken(v) {
+            let packed = state[v as usize];
+            let fresh = packed >> EPOCH_SHIFT != epoch;
+            let flags = if fresh { 0 } else { packed as u8 };
+            if flags & (ADOPTED | PENDING) != 0 {
                 continue;
             }
-            // One draw decides both: noticed (x < reach) and converted (x < reach ·
-            // trust · conversion · w), converted ⊂ noticed.
-            let x = rng::unit(&mut self.rng);
+            let x = rng::unit(&mut rng);
             if x >= reach {
                 continue;
             }
-            self.make_aware(v);
-            let w = weights.map_or(1.0, |w| f64::from(w[i]));
-            if x < reach * conversion * w * self.peer_trust(v) {
-                self.convert(v, source);
+            // Branch-free on `fresh` (half the ties of a spreading cascade lead to a
+            // consumer touched for the first time, so a branch would mispredict):
+            // traits are a pure function of (replicate, consumer), so OR-ing them
+            // in again is harmless.
+            let flags = if EXPOSURE {
+                flags
+            } else {
+                flags | Replicate::fresh_flags(model, traits_key, v)
+            };
+            let mut p = if EXPOSURE || flags & PEER_TRUST != 0 {
+                p_trusted
+            } else {
+                0.0
+            };
+            if WEIGHTED {
+                p *= f64::from(weights[i]);
             }
+            aware += u32::from(flags & AWARE == 0);
+            let mut new = flags | AWARE;
+            if x < p {
+                new |= PENDING;
+                pending.push((v, source));
+            }
+            state[v as usize] = stamp | u32::from(new);
         }
+        self.rng = rng;
+        self.aware = aware;
     }
 
     /// `cascade` on a complete population: each non-adopter hears all `k` active
@@ -212,7 +272,7 @@ impl Replicate<'_> {
             .population
             .graph()
             .is_some_and(|g| g.is_weighted());
-        let st = self.touch(v);
+        let st = self.extra(v);
         let share = if weighted {
             st.value += weight / degree as f32;
             f64::from(st.value)
@@ -249,7 +309,7 @@ impl Replicate<'_> {
             if self.is_taken(v) {
                 continue;
             }
-            let noticed = self.touch(v).count;
+            let noticed = self.extra(v).count;
             let unnoticed = advocates - noticed;
             let new = binomial(&mut self.rng, unnoticed, reach);
             if new == 0 {
@@ -263,7 +323,7 @@ impl Replicate<'_> {
             } else {
                 0
             };
-            let st = self.touch(v);
+            let st = self.extra(v);
             st.count += new;
             st.value += trusted_new as f32;
             let share = f64::from(st.value) / others;
@@ -300,7 +360,7 @@ impl Replicate<'_> {
                 let mut i = 0;
                 while i < self.s.exposed.len() {
                     let v = self.s.exposed[i];
-                    if self.flags(v) & crate::engine::ADOPTED_FLAG != 0 {
+                    if self.flags(v) & ADOPTED != 0 {
                         self.s.exposed.swap_remove(i);
                         continue;
                     }
@@ -309,7 +369,7 @@ impl Replicate<'_> {
                         continue;
                     }
                     let degree = f64::from(self.world.hearing_degree(v));
-                    let st = self.touch(v);
+                    let st = self.extra(v);
                     let (a, recruited) = (st.count, st.value as u32);
                     let total = ((p + q * f64::from(a) / degree) * dt).min(1.0);
                     let imitation = if innovation >= 1.0 {
@@ -362,17 +422,18 @@ impl Replicate<'_> {
             unreachable!()
         };
         for &v in g.neighbors(u) {
-            if self.flags(v) & crate::engine::ADOPTED_FLAG != 0 {
+            if self.flags(v) & ADOPTED != 0 {
                 continue;
             }
             self.make_aware(v);
-            let st = self.touch(v);
+            let st = self.extra(v);
             st.count += 1;
             if source == Source::Advocates {
                 st.value += 1.0;
             }
-            if st.flags & EXPOSED == 0 {
-                st.flags |= EXPOSED;
+            let flags = self.touch(v);
+            if flags & EXPOSED == 0 {
+                self.set_flags(v, flags | EXPOSED);
                 self.s.exposed.push(v);
             }
         }
