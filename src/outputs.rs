@@ -134,34 +134,73 @@ pub fn percentile(sorted: &[f64], q: f64) -> f64 {
     sorted[lo] + (h - lo as f64) * (sorted[hi] - sorted[lo])
 }
 
-/// Collects replicate results in replicate order.
+/// Bytes of per-step values held in memory at once while computing bands.
+const BAND_MEMORY: usize = 64 << 20;
+
+/// A scratch file that is removed when dropped.
+struct SpillFile {
+    path: PathBuf,
+    writer: BufWriter<File>,
+}
+
+impl Drop for SpillFile {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.path);
+    }
+}
+
+/// Collects replicate results in replicate order, in memory that does not grow
+/// with the number of replicates.
 ///
-/// Keeps, per replicate, its final values and its conversions and awareness per step
-/// (8 bytes a step), which the percentile bands need; everything else is summed as
-/// it streams past.
+/// Means are summed as results stream past. For the percentile bands, each
+/// replicate's conversions and awareness per step (8 bytes a step) go to a scratch
+/// file beside the outputs; [`Aggregator::finish`] reads it back a block of steps at
+/// a time, at most [`BAND_MEMORY`] bytes of values in memory, and removes it.
 pub struct Aggregator {
     steps: usize,
     recruited: u32,
+    replicates: usize,
     sums: Vec<[f64; 5]>,
-    conversions: Vec<u32>,
-    aware: Vec<u32>,
-    outcomes: Vec<ReplicateOutcome>,
+    from: [f64; 4],
+    spill: SpillFile,
+    band_memory: usize,
+}
+
+/// What [`Aggregator::finish`] computes.
+pub struct Aggregates {
+    pub curves_csv: String,
+    pub finals: Finals,
+    /// Conversions by source, summed over replicates.
+    pub from_totals: [f64; 4],
 }
 
 impl Aggregator {
-    pub fn new(steps: u32, recruited: u32) -> Self {
-        Aggregator {
+    /// An aggregator whose scratch file lives in `dir`.
+    pub fn new(steps: u32, dir: &Path) -> Result<Self> {
+        let path = dir.join(".bands.partial");
+        let file = File::create(&path).map_err(|e| write_error(&path, e))?;
+        Ok(Aggregator {
             steps: steps as usize,
-            recruited,
+            recruited: 0,
+            replicates: 0,
             sums: vec![[0.0; 5]; steps as usize],
-            conversions: Vec::new(),
-            aware: Vec::new(),
-            outcomes: Vec::new(),
-        }
+            from: [0.0; 4],
+            spill: SpillFile {
+                path,
+                writer: BufWriter::with_capacity(1 << 16, file),
+            },
+            band_memory: BAND_MEMORY,
+        })
+    }
+
+    /// Limit the memory used for bands (to test the block-wise pass).
+    pub fn with_band_memory(mut self, bytes: usize) -> Self {
+        self.band_memory = bytes;
+        self
     }
 
     /// Add the next replicate (in order).
-    pub fn push(&mut self, curve: &[StepCounts], outcome: ReplicateOutcome) {
+    pub fn push(&mut self, curve: &[StepCounts], outcome: &ReplicateOutcome) -> Result<()> {
         for (sum, c) in self.sums.iter_mut().zip(curve) {
             sum[0] += f64::from(c.adopters);
             sum[1] += f64::from(c.conversions);
@@ -169,9 +208,20 @@ impl Aggregator {
             sum[3] += f64::from(c.aware);
             sum[4] += f64::from(c.active_advocates);
         }
-        self.conversions.extend(curve.iter().map(|c| c.conversions));
-        self.aware.extend(curve.iter().map(|c| c.aware));
-        self.outcomes.push(outcome);
+        for (total, &f) in self.from.iter_mut().zip(&outcome.from) {
+            *total += f64::from(f);
+        }
+        for c in curve {
+            let mut record = [0u8; 8];
+            record[..4].copy_from_slice(&c.conversions.to_le_bytes());
+            record[4..].copy_from_slice(&c.aware.to_le_bytes());
+            self.spill
+                .writer
+                .write_all(&record)
+                .map_err(|e| write_error(&self.spill.path, e))?;
+        }
+        self.replicates += 1;
+        Ok(())
     }
 
     /// The number of recruited advocates (adopters who are not conversions).
@@ -179,67 +229,93 @@ impl Aggregator {
         self.recruited = recruited;
     }
 
-    pub fn replicates(&self) -> usize {
-        self.outcomes.len()
-    }
-
-    pub fn outcomes(&self) -> &[ReplicateOutcome] {
-        &self.outcomes
-    }
-
-    /// `curves.csv`: one row per step.
-    pub fn curves_csv(&self) -> String {
-        let r = self.outcomes.len();
-        let mut out = String::from(
+    /// Compute the curves (`curves.csv`) and the final summaries.
+    pub fn finish(mut self) -> Result<Aggregates> {
+        use std::io::{BufReader, Read};
+        let path = self.spill.path.clone();
+        let read_err = |e| WomError::Runtime(format!("cannot read back {}: {e}", path.display()));
+        self.spill
+            .writer
+            .flush()
+            .map_err(|e| write_error(&path, e))?;
+        let (r, steps) = (self.replicates, self.steps);
+        let recruited = f64::from(self.recruited);
+        let mut csv = String::from(
             "step,adopters_mean,adopters_p05,adopters_p50,adopters_p95,conversions_mean,conversions_p05,conversions_p50,conversions_p95,new_conversions_mean,aware_mean,aware_p05,aware_p50,aware_p95,active_advocates_mean\n",
         );
-        let mut column = vec![0f64; r];
-        let recruited = f64::from(self.recruited);
-        for (t, sum) in self.sums.iter().enumerate() {
-            let mean = |i: usize| sum[i] / r as f64;
-            let mut bands = |data: &[u32]| {
-                for (i, slot) in column.iter_mut().enumerate() {
-                    *slot = f64::from(data[i * self.steps + t]);
+        let block = (self.band_memory / (8 * r.max(1))).clamp(1, steps.max(1));
+        let mut finals = None;
+        let mut record = vec![0u8; 8 * steps];
+        for first in (0..steps).step_by(block) {
+            let width = block.min(steps - first);
+            // Column-major: values of step first + j for replicate i at j * r + i.
+            let mut conversions = vec![0f64; width * r];
+            let mut aware = vec![0f64; width * r];
+            let mut reader =
+                BufReader::with_capacity(1 << 16, File::open(&path).map_err(read_err)?);
+            for i in 0..r {
+                reader.read_exact(&mut record).map_err(read_err)?;
+                for j in 0..width {
+                    let at = 8 * (first + j);
+                    let word = |k: usize| {
+                        u32::from_le_bytes(record[k..k + 4].try_into().expect("4 bytes"))
+                    };
+                    conversions[j * r + i] = f64::from(word(at));
+                    aware[j * r + i] = f64::from(word(at + 4));
                 }
-                column.sort_by(f64::total_cmp);
-                [
-                    percentile(&column, 0.05),
-                    percentile(&column, 0.50),
-                    percentile(&column, 0.95),
-                ]
-            };
-            let conv = bands(&self.conversions);
-            let aware = bands(&self.aware);
-            let cells = [
-                mean(0),
-                conv[0] + recruited,
-                conv[1] + recruited,
-                conv[2] + recruited,
-                mean(1),
-                conv[0],
-                conv[1],
-                conv[2],
-                mean(2),
-                mean(3),
-                aware[0],
-                aware[1],
-                aware[2],
-                mean(4),
-            ];
-            out.push_str(&t.to_string());
-            for cell in cells {
-                out.push(',');
-                out.push_str(&num(cell));
             }
-            out.push('\n');
+            for j in 0..width {
+                let t = first + j;
+                let conv = &mut conversions[j * r..(j + 1) * r];
+                let awa = &mut aware[j * r..(j + 1) * r];
+                if t + 1 == steps {
+                    let mut adopters: Vec<f64> = conv.iter().map(|c| c + recruited).collect();
+                    finals = Some(Finals {
+                        adopters: Summary::of(&mut adopters),
+                        conversions: Summary::of(conv),
+                        aware: Summary::of(awa),
+                    });
+                }
+                conv.sort_by(f64::total_cmp);
+                awa.sort_by(f64::total_cmp);
+                let band = |v: &[f64]| {
+                    [
+                        percentile(v, 0.05),
+                        percentile(v, 0.50),
+                        percentile(v, 0.95),
+                    ]
+                };
+                let (cb, ab) = (band(conv), band(awa));
+                let mean = |k: usize| self.sums[t][k] / r as f64;
+                let cells = [
+                    mean(0),
+                    cb[0] + recruited,
+                    cb[1] + recruited,
+                    cb[2] + recruited,
+                    mean(1),
+                    cb[0],
+                    cb[1],
+                    cb[2],
+                    mean(2),
+                    mean(3),
+                    ab[0],
+                    ab[1],
+                    ab[2],
+                    mean(4),
+                ];
+                csv.push_str(&t.to_string());
+                for cell in cells {
+                    csv.push(',');
+                    csv.push_str(&num(cell));
+                }
+                csv.push('\n');
+            }
         }
-        out
-    }
-
-    /// Summary of one final metric over replicates.
-    pub fn final_summary(&self, metric: impl Fn(&ReplicateOutcome) -> u32) -> Summary {
-        let mut values: Vec<f64> = self.outcomes.iter().map(|o| f64::from(metric(o))).collect();
-        Summary::of(&mut values)
+        Ok(Aggregates {
+            curves_csv: csv,
+            finals: finals.expect("at least one step"),
+            from_totals: self.from,
+        })
     }
 }
 
@@ -319,23 +395,14 @@ pub struct RunSummary {
 impl RunSummary {
     pub fn new(
         scenario: &Scenario,
-        agg: &Aggregator,
+        aggregates: &Aggregates,
         nodes: u64,
         ties: u64,
         recruited: u32,
         timing: Timing,
     ) -> Self {
-        let finals = Finals {
-            adopters: agg.final_summary(|o| o.adopters),
-            conversions: agg.final_summary(|o| o.conversions),
-            aware: agg.final_summary(|o| o.aware),
-        };
-        let mut totals = [0f64; 4];
-        for o in agg.outcomes() {
-            for (t, &f) in totals.iter_mut().zip(&o.from) {
-                *t += f64::from(f);
-            }
-        }
+        let finals = aggregates.finals.clone();
+        let totals = aggregates.from_totals;
         let all: f64 = totals.iter().sum();
         let share = |x: f64| if all > 0.0 { x / all } else { 0.0 };
         let fee = scenario.influencer.as_ref().map_or(0.0, |i| i.fee);
@@ -405,6 +472,53 @@ mod tests {
             (s.mean, s.std, s.ci95_low, s.ci95_high),
             (3.0, 0.0, 3.0, 3.0)
         );
+    }
+
+    #[test]
+    fn bands_are_the_same_whatever_the_memory_budget() {
+        let dir = tempfile::tempdir().unwrap();
+        let steps = 7;
+        let mut rng = crate::rng::stream(3, 0, crate::rng::Stream::Statistics);
+        let curves: Vec<Vec<StepCounts>> = (0..50)
+            .map(|_| {
+                let mut conversions = 0;
+                (0..steps)
+                    .map(|_| {
+                        let new = crate::rng::below(&mut rng, 20) as u32;
+                        conversions += new;
+                        StepCounts {
+                            adopters: conversions + 2,
+                            conversions,
+                            new_conversions: new,
+                            aware: 3 * conversions,
+                            active_advocates: new,
+                        }
+                    })
+                    .collect()
+            })
+            .collect();
+        let aggregate = |budget: usize| {
+            let mut agg = Aggregator::new(steps, dir.path())
+                .unwrap()
+                .with_band_memory(budget);
+            agg.set_recruited(2);
+            for c in &curves {
+                let outcome = ReplicateOutcome {
+                    conversions: c[6].conversions,
+                    ..Default::default()
+                };
+                agg.push(c, &outcome).unwrap();
+            }
+            agg.finish().unwrap()
+        };
+        // 8 bytes x 50 replicates x 2 steps: three passes of two steps and one of one.
+        let small = aggregate(800);
+        let large = aggregate(1 << 20);
+        assert_eq!(small.curves_csv, large.curves_csv);
+        assert_eq!(small.finals.conversions, large.finals.conversions);
+        assert_eq!(small.curves_csv.lines().count(), 8);
+        // The scratch file is gone.
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
     }
 
     #[test]

@@ -168,7 +168,7 @@ pub fn simulate_in_memory(scenario: &Scenario) -> Result<(Built, Vec<ReplicateRe
 /// `dir` (which [`prepare_output_dir`] has checked). Uses the current rayon pool.
 pub fn run(scenario: &Scenario, dir: &Path, options: RunOptions) -> Result<RunSummary> {
     let start = Instant::now();
-    let mut aggregator = Aggregator::new(scenario.simulation.steps, 0);
+    let mut aggregator = Aggregator::new(scenario.simulation.steps, dir)?;
     let replicates_path = dir.join("replicates.csv");
     let mut replicates_file = AtomicFile::create(&replicates_path)?;
     let write_err = |e| outputs::write_error(&replicates_path, e);
@@ -178,14 +178,15 @@ pub fn run(scenario: &Scenario, dir: &Path, options: RunOptions) -> Result<RunSu
         .map_err(write_err)?;
     let progress = progress_bar(options.progress, u64::from(scenario.simulation.replicates));
     let built = simulate(scenario, &progress, |replicate, curve, outcome| {
-        aggregator.push(curve, *outcome);
+        aggregator.push(curve, outcome)?;
         outputs::replicate_row(replicates_file.writer(), replicate, outcome).map_err(write_err)
     })?;
     aggregator.set_recruited(built.recruited);
+    let aggregates = aggregator.finish()?;
     let simulate_seconds = start.elapsed().as_secs_f64() - built.build_seconds;
     let summary = RunSummary::new(
         scenario,
-        &aggregator,
+        &aggregates,
         built.nodes,
         built.ties,
         built.recruited,
@@ -195,7 +196,7 @@ pub fn run(scenario: &Scenario, dir: &Path, options: RunOptions) -> Result<RunSu
         },
     );
     let json = serde_json::to_string_pretty(&summary).expect("summaries serialise");
-    outputs::write_file(&dir.join("curves.csv"), aggregator.curves_csv().as_bytes())?;
+    outputs::write_file(&dir.join("curves.csv"), aggregates.curves_csv.as_bytes())?;
     outputs::write_file(&dir.join("summary.json"), format!("{json}\n").as_bytes())?;
     replicates_file.commit()?;
     Ok(summary)
