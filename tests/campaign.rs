@@ -19,7 +19,12 @@ const BA: &str = "generator = \"barabasi_albert\"\nnodes = 5000\nattach = 3";
 fn advocates(p: &Population, plan: &CampaignPlan, replicate: u64) -> Vec<u32> {
     let mut scratch = SeedingScratch::new(p.nodes() as usize);
     let mut out = Vec::new();
-    plan.choose_advocates(p, &mut stream(1, replicate, Stream::Advocates), &mut scratch, &mut out);
+    plan.choose_advocates(
+        p,
+        &mut stream(1, replicate, Stream::Advocates),
+        &mut scratch,
+        &mut out,
+    );
     out
 }
 
@@ -87,7 +92,11 @@ fn degree_band_with_too_few_members_is_bad_input() {
     let p = population::build(&s.population, 1, 0).unwrap();
     let err = CampaignPlan::new(&s, &p).unwrap_err();
     assert_eq!(err.exit_code(), 2);
-    assert!(err.to_string().contains("only 0 consumers have degree 4000 to 5000"), "{err}");
+    assert!(
+        err.to_string()
+            .contains("only 0 consumers have degree 4000 to 5000"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -126,7 +135,12 @@ fn followers_by_degree_are_better_connected_than_random_ones() {
         let mut total = 0.0;
         for r in 0..20 {
             let mut out = Vec::new();
-            plan.choose_followers(&p, &mut stream(1, r, Stream::Followers), &mut scratch, &mut out);
+            plan.choose_followers(
+                &p,
+                &mut stream(1, r, Stream::Followers),
+                &mut scratch,
+                &mut out,
+            );
             assert_eq!(out.len(), 500);
             assert!(distinct(&out));
             total += out.iter().map(|&v| g.degree(v) as f64).sum::<f64>() / 500.0;

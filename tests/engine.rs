@@ -366,3 +366,40 @@ fn an_inert_campaign_element_does_not_shift_other_streams() {
         run(&base.replace("replicates = 200", "replicates = 200\nseed = 43"))
     );
 }
+
+#[test]
+fn uniform_threshold_is_the_linear_threshold_model() {
+    // Star: centre c with leaves a, b, d, e; a and b are recruited. With θ ~ U(0,1)
+    // (Kempe et al.'s linear threshold with weights 1/deg), c adopts with
+    // P(θ_c <= 2/4) = 1/2; then d and e (one tie each) adopt surely. So conversions
+    // are 0 or 3 with probability 1/2 each: mean 1.5, sd 1.5; R = 4000 gives
+    // se 0.024; allow 0.12.
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("star.txt"), "c a\nc b\nc d\nc e\n").unwrap();
+    std::fs::write(dir.path().join("seeds.txt"), "a\nb\n").unwrap();
+    let text = r#"
+[simulation]
+replicates = 4000
+steps = 5
+[population]
+generator = "edge_list"
+path = "star.txt"
+[word_of_mouth]
+rule = "threshold"
+threshold = "uniform"
+reach = 1.0
+trust = 1.0
+advocacy = 1.0
+[advocates]
+choose = "file"
+path = "seeds.txt"
+"#;
+    let s = scenario::parse(text, &dir.path().join("star.toml"), &[]).unwrap();
+    let results = simulate_in_memory(&s).unwrap().1;
+    let mut mean = 0.0;
+    for r in &results {
+        assert!(r.outcome.conversions == 0 || r.outcome.conversions == 3);
+        mean += f64::from(r.outcome.conversions) / 4000.0;
+    }
+    assert!((mean - 1.5).abs() < 0.12, "{mean}");
+}
