@@ -49,6 +49,9 @@ pub struct ReplicateOutcome {
     pub from: [u32; 4],
     /// The first step with the most new conversions (0 when there are none).
     pub peak_step: u32,
+    /// The first step by which half of the final conversions had happened (None
+    /// when there are none).
+    pub half_step: Option<u32>,
 }
 
 // Node flags.
@@ -524,7 +527,14 @@ pub fn simulate_replicate(
             active_advocates,
         };
     }
+    let half_step = (r.conversions > 0).then(|| {
+        curve
+            .iter()
+            .position(|c| 2 * u64::from(c.conversions) >= u64::from(r.conversions))
+            .unwrap_or(0) as u32
+    });
     ReplicateOutcome {
+        half_step,
         adopters: recruited + r.conversions,
         conversions: r.conversions,
         aware: if r.everyone_aware { r.nodes } else { r.aware },

@@ -166,12 +166,103 @@ pub struct Aggregator {
     band_memory: usize,
 }
 
+/// One row of `curves.csv`: means and 5/50/95% percentiles over replicates.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct CurveRow {
+    pub step: u32,
+    pub adopters_mean: f64,
+    pub adopters_p05: f64,
+    pub adopters_p50: f64,
+    pub adopters_p95: f64,
+    pub conversions_mean: f64,
+    pub conversions_p05: f64,
+    pub conversions_p50: f64,
+    pub conversions_p95: f64,
+    pub new_conversions_mean: f64,
+    pub aware_mean: f64,
+    pub aware_p05: f64,
+    pub aware_p50: f64,
+    pub aware_p95: f64,
+    pub active_advocates_mean: f64,
+}
+
+const CURVES_HEADER: &str = "step,adopters_mean,adopters_p05,adopters_p50,adopters_p95,conversions_mean,conversions_p05,conversions_p50,conversions_p95,new_conversions_mean,aware_mean,aware_p05,aware_p50,aware_p95,active_advocates_mean\n";
+
+/// A histogram bin [low, high) with its count (the last bin includes `high`).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Bin {
+    pub low: f64,
+    pub high: f64,
+    pub count: u32,
+}
+
+/// Bins of final conversions: one per value when there are at most 50 distinct
+/// possible values, else 40 equal-width bins from the smallest to the largest.
+pub fn histogram(sorted: &[f64]) -> Vec<Bin> {
+    let (Some(&min), Some(&max)) = (sorted.first(), sorted.last()) else {
+        return Vec::new();
+    };
+    let (bins, width) = if max - min < 50.0 {
+        ((max - min) as usize + 1, 1.0)
+    } else {
+        (40, (max - min) / 40.0)
+    };
+    let mut out: Vec<Bin> = (0..bins)
+        .map(|i| Bin {
+            low: min + i as f64 * width,
+            high: min + (i + 1) as f64 * width,
+            count: 0,
+        })
+        .collect();
+    for &v in sorted {
+        let i = (((v - min) / width) as usize).min(bins - 1);
+        out[i].count += 1;
+    }
+    out
+}
+
 /// What [`Aggregator::finish`] computes.
+#[derive(Debug, Clone)]
 pub struct Aggregates {
-    pub curves_csv: String,
+    pub rows: Vec<CurveRow>,
     pub finals: Finals,
     /// Conversions by source, summed over replicates.
     pub from_totals: [f64; 4],
+    /// Distribution of final conversions over replicates.
+    pub histogram: Vec<Bin>,
+    pub replicates: usize,
+}
+
+impl Aggregates {
+    /// `curves.csv`.
+    pub fn curves_csv(&self) -> String {
+        let mut csv = String::from(CURVES_HEADER);
+        for row in &self.rows {
+            let cells = [
+                row.adopters_mean,
+                row.adopters_p05,
+                row.adopters_p50,
+                row.adopters_p95,
+                row.conversions_mean,
+                row.conversions_p05,
+                row.conversions_p50,
+                row.conversions_p95,
+                row.new_conversions_mean,
+                row.aware_mean,
+                row.aware_p05,
+                row.aware_p50,
+                row.aware_p95,
+                row.active_advocates_mean,
+            ];
+            csv.push_str(&row.step.to_string());
+            for cell in cells {
+                csv.push(',');
+                csv.push_str(&num(cell));
+            }
+            csv.push('\n');
+        }
+        csv
+    }
 }
 
 impl Aggregator {
@@ -240,9 +331,8 @@ impl Aggregator {
             .map_err(|e| write_error(&path, e))?;
         let (r, steps) = (self.replicates, self.steps);
         let recruited = f64::from(self.recruited);
-        let mut csv = String::from(
-            "step,adopters_mean,adopters_p05,adopters_p50,adopters_p95,conversions_mean,conversions_p05,conversions_p50,conversions_p95,new_conversions_mean,aware_mean,aware_p05,aware_p50,aware_p95,active_advocates_mean\n",
-        );
+        let mut rows = Vec::with_capacity(steps);
+        let mut bins = Vec::new();
         let block = (self.band_memory / (8 * r.max(1))).clamp(1, steps.max(1));
         let mut finals = None;
         let mut record = vec![0u8; 8 * steps];
@@ -278,6 +368,9 @@ impl Aggregator {
                 }
                 conv.sort_by(f64::total_cmp);
                 awa.sort_by(f64::total_cmp);
+                if t + 1 == steps {
+                    bins = histogram(conv);
+                }
                 let band = |v: &[f64]| {
                     [
                         percentile(v, 0.05),
@@ -287,41 +380,38 @@ impl Aggregator {
                 };
                 let (cb, ab) = (band(conv), band(awa));
                 let mean = |k: usize| self.sums[t][k] / r as f64;
-                let cells = [
-                    mean(0),
-                    cb[0] + recruited,
-                    cb[1] + recruited,
-                    cb[2] + recruited,
-                    mean(1),
-                    cb[0],
-                    cb[1],
-                    cb[2],
-                    mean(2),
-                    mean(3),
-                    ab[0],
-                    ab[1],
-                    ab[2],
-                    mean(4),
-                ];
-                csv.push_str(&t.to_string());
-                for cell in cells {
-                    csv.push(',');
-                    csv.push_str(&num(cell));
-                }
-                csv.push('\n');
+                rows.push(CurveRow {
+                    step: t as u32,
+                    adopters_mean: mean(0),
+                    adopters_p05: cb[0] + recruited,
+                    adopters_p50: cb[1] + recruited,
+                    adopters_p95: cb[2] + recruited,
+                    conversions_mean: mean(1),
+                    conversions_p05: cb[0],
+                    conversions_p50: cb[1],
+                    conversions_p95: cb[2],
+                    new_conversions_mean: mean(2),
+                    aware_mean: mean(3),
+                    aware_p05: ab[0],
+                    aware_p50: ab[1],
+                    aware_p95: ab[2],
+                    active_advocates_mean: mean(4),
+                });
             }
         }
         Ok(Aggregates {
-            curves_csv: csv,
+            rows,
             finals: finals.expect("at least one step"),
             from_totals: self.from,
+            histogram: bins,
+            replicates: r,
         })
     }
 }
 
 /// The header of `replicates.csv`.
 pub const REPLICATES_HEADER: &str =
-    "replicate,adopters,conversions,aware,from_influencer,from_advocates,from_word_of_mouth,from_organic,peak_step\n";
+    "replicate,adopters,conversions,aware,from_influencer,from_advocates,from_word_of_mouth,from_organic,peak_step,half_step\n";
 
 /// One row of `replicates.csv`.
 pub fn replicate_row(
@@ -329,14 +419,15 @@ pub fn replicate_row(
     replicate: u64,
     o: &ReplicateOutcome,
 ) -> std::io::Result<()> {
+    let half = o.half_step.map_or_else(String::new, |s| s.to_string());
     writeln!(
         out,
-        "{replicate},{},{},{},{},{},{},{},{}",
+        "{replicate},{},{},{},{},{},{},{},{},{half}",
         o.adopters, o.conversions, o.aware, o.from[0], o.from[1], o.from[2], o.from[3], o.peak_step
     )
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Finals {
     pub adopters: Summary,
     pub conversions: Summary,
@@ -514,9 +605,12 @@ mod tests {
         // 8 bytes x 50 replicates x 2 steps: three passes of two steps and one of one.
         let small = aggregate(800);
         let large = aggregate(1 << 20);
-        assert_eq!(small.curves_csv, large.curves_csv);
+        assert_eq!(small.curves_csv(), large.curves_csv());
         assert_eq!(small.finals.conversions, large.finals.conversions);
-        assert_eq!(small.curves_csv.lines().count(), 8);
+        assert_eq!(small.histogram, large.histogram);
+        assert_eq!(small.curves_csv().lines().count(), 8);
+        let counted: u32 = small.histogram.iter().map(|b| b.count).sum();
+        assert_eq!(counted, 50);
         // The scratch file is gone.
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
     }

@@ -196,7 +196,7 @@ pub fn run(scenario: &Scenario, dir: &Path, options: RunOptions) -> Result<RunSu
         },
     );
     let json = serde_json::to_string_pretty(&summary).expect("summaries serialise");
-    outputs::write_file(&dir.join("curves.csv"), aggregates.curves_csv.as_bytes())?;
+    outputs::write_file(&dir.join("curves.csv"), aggregates.curves_csv().as_bytes())?;
     outputs::write_file(&dir.join("summary.json"), format!("{json}\n").as_bytes())?;
     replicates_file.commit()?;
     Ok(summary)

@@ -52,11 +52,11 @@ fn tiny_path_outputs_match_the_hand_computation() {
     let mut lines = replicates.lines();
     assert_eq!(
         lines.next().unwrap(),
-        "replicate,adopters,conversions,aware,from_influencer,from_advocates,from_word_of_mouth,from_organic,peak_step"
+        "replicate,adopters,conversions,aware,from_influencer,from_advocates,from_word_of_mouth,from_organic,peak_step,half_step"
     );
     for r in 0..4 {
         // 3 adopters, 2 conversions (one by the advocate, one by word of mouth), all aware.
-        assert_eq!(lines.next().unwrap(), format!("{r},3,2,3,0,1,1,0,0"));
+        assert_eq!(lines.next().unwrap(), format!("{r},3,2,3,0,1,1,0,0,0"));
     }
     assert_eq!(lines.next(), None);
 
