@@ -221,11 +221,11 @@ fn run_one(file: &Path, simulation: &SimulationOptions, options: &ScenarioOption
     let run_options = RunOptions {
         progress: !simulation.quiet && io::stderr().is_terminal(),
     };
-    let summary = simulation
+    let result = simulation
         .with_threads(|| runner::run(&s, &dir, run_options))?
         .map_err(|e| in_file(e, file))?;
     let mut out = io::stdout().lock();
-    write_run_report(&mut out, &summary, &dir).map_err(io_error)
+    write_run_report(&mut out, &result.summary, &dir).map_err(io_error)
 }
 
 /// A folder name from a file stem: path separators and control characters are

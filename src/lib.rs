@@ -10,6 +10,7 @@ pub mod cli;
 pub mod engine;
 pub mod error;
 pub mod outputs;
+pub mod plots;
 pub mod population;
 pub mod rng;
 mod rules;

@@ -196,17 +196,16 @@ pub struct Bin {
     pub count: u32,
 }
 
-/// Bins of final conversions: one per value when there are at most 50 distinct
-/// possible values, else 40 equal-width bins from the smallest to the largest.
+/// Bins of final conversions (whole numbers): equal whole-number widths, at most
+/// 50 bins (one per value when the range allows), from the smallest value on.
 pub fn histogram(sorted: &[f64]) -> Vec<Bin> {
     let (Some(&min), Some(&max)) = (sorted.first(), sorted.last()) else {
         return Vec::new();
     };
-    let (bins, width) = if max - min < 50.0 {
-        ((max - min) as usize + 1, 1.0)
-    } else {
-        (40, (max - min) / 40.0)
-    };
+    let span = (max - min) as u64 + 1;
+    let width = span.div_ceil(50).max(1);
+    let bins = span.div_ceil(width) as usize;
+    let width = width as f64;
     let mut out: Vec<Bin> = (0..bins)
         .map(|i| Bin {
             low: min + i as f64 * width,

@@ -7,7 +7,8 @@
 use crate::campaign::CampaignPlan;
 use crate::engine::{self, Model, ReplicateOutcome, Scratch, StepCounts, World};
 use crate::error::{Diagnostic, Result, WomError};
-use crate::outputs::{self, Aggregator, AtomicFile, RunSummary, Timing};
+use crate::outputs::{self, Aggregates, Aggregator, AtomicFile, RunSummary, Timing};
+use crate::plots;
 use crate::population;
 use crate::scenario::Scenario;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
@@ -164,9 +165,17 @@ pub fn simulate_in_memory(scenario: &Scenario) -> Result<(Built, Vec<ReplicateRe
     Ok((built, results))
 }
 
-/// Run `scenario` and write `curves.csv`, `replicates.csv` and `summary.json` into
-/// `dir` (which [`prepare_output_dir`] has checked). Uses the current rayon pool.
-pub fn run(scenario: &Scenario, dir: &Path, options: RunOptions) -> Result<RunSummary> {
+/// What a run produced.
+#[derive(Debug, Clone)]
+pub struct RunResult {
+    pub summary: RunSummary,
+    pub aggregates: Aggregates,
+}
+
+/// Run `scenario` and write `curves.csv`, `replicates.csv`, `summary.json` and the
+/// figures (`conversion`, `histogram`, PNG and SVG) into `dir` (which
+/// [`prepare_output_dir`] has checked). Uses the current rayon pool.
+pub fn run(scenario: &Scenario, dir: &Path, options: RunOptions) -> Result<RunResult> {
     let start = Instant::now();
     let mut aggregator = Aggregator::new(scenario.simulation.steps, dir)?;
     let replicates_path = dir.join("replicates.csv");
@@ -199,7 +208,12 @@ pub fn run(scenario: &Scenario, dir: &Path, options: RunOptions) -> Result<RunSu
     outputs::write_file(&dir.join("curves.csv"), aggregates.curves_csv().as_bytes())?;
     outputs::write_file(&dir.join("summary.json"), format!("{json}\n").as_bytes())?;
     replicates_file.commit()?;
-    Ok(summary)
+    plots::conversion(dir, &scenario.name, &aggregates.rows, aggregates.replicates)?;
+    plots::histogram(dir, &scenario.name, &aggregates.histogram, aggregates.replicates)?;
+    Ok(RunResult {
+        summary,
+        aggregates,
+    })
 }
 
 fn progress_bar(visible: bool, total: u64) -> ProgressBar {
