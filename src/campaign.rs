@@ -51,6 +51,10 @@ impl Marks {
 pub struct SeedingScratch {
     pub marks: Marks,
     keys: Vec<(f64, u32)>,
+    /// A virtual permutation for partial Fisher–Yates: position i holds
+    /// `permuted[i]` when `moved` marks it, else i.
+    permuted: Vec<u32>,
+    moved: Marks,
 }
 
 impl SeedingScratch {
@@ -58,6 +62,8 @@ impl SeedingScratch {
         SeedingScratch {
             marks: Marks::new(nodes),
             keys: Vec::new(),
+            permuted: vec![0; nodes],
+            moved: Marks::new(nodes),
         }
     }
 }
@@ -256,7 +262,7 @@ impl CampaignPlan {
                 }
                 out.extend(scratch.keys[..k].iter().map(|&(_, v)| v));
             }
-            _ => sample_range(self.nodes, self.followers, rng, &mut scratch.marks, out),
+            _ => sample_range(self.nodes, self.followers, rng, scratch, out),
         }
     }
 
@@ -272,49 +278,82 @@ impl CampaignPlan {
         match &self.advocates {
             AdvocatePlan::None => {}
             AdvocatePlan::FromPool { pool: None, count } => {
-                sample_range(self.nodes, *count, rng, &mut scratch.marks, out)
+                sample_range(self.nodes, *count, rng, scratch, out)
             }
             AdvocatePlan::FromPool {
                 pool: Some(pool),
                 count,
-            } => sample_from(pool, *count, rng, &mut scratch.marks, out),
+            } => sample_from(pool, *count, rng, scratch, out),
             AdvocatePlan::TopDegree {
                 certain,
                 tied,
                 extra,
             } => {
                 out.extend_from_slice(certain);
-                sample_from(tied, *extra, rng, &mut scratch.marks, out);
+                sample_from(tied, *extra, rng, scratch, out);
             }
-            AdvocatePlan::Spread { count } => {
-                spread(population, *count, rng, &mut scratch.marks, out)
-            }
+            AdvocatePlan::Spread { count } => spread(population, *count, rng, scratch, out),
             AdvocatePlan::Fixed(list) => out.extend_from_slice(list),
         }
     }
 }
 
-/// Append `k` distinct ids drawn uniformly from `0..n` (Floyd's algorithm, O(k)).
-fn sample_range(n: u32, k: u32, rng: &mut WomRng, marks: &mut Marks, out: &mut Vec<u32>) {
-    marks.clear();
-    for j in (n - k)..n {
-        let t = rng::below(rng, u64::from(j) + 1) as u32;
-        let pick = if marks.get(t as usize) { j } else { t };
-        marks.set(pick as usize);
-        out.push(pick);
+/// Append `k` distinct positions drawn uniformly from `0..n`, by a partial
+/// Fisher–Yates shuffle over a virtual identity permutation: O(k) time, no O(n)
+/// reset. The first k draws do not depend on k, so a scenario with more advocates
+/// (or followers) recruits a superset of a smaller one's: common random numbers
+/// keep comparisons of sizes paired.
+fn sample_positions(
+    n: u32,
+    k: u32,
+    rng: &mut WomRng,
+    scratch: &mut SeedingScratch,
+    mut emit: impl FnMut(u32),
+) {
+    let SeedingScratch {
+        permuted, moved, ..
+    } = scratch;
+    moved.clear();
+    let at = |permuted: &[u32], moved: &Marks, i: u32| {
+        if moved.get(i as usize) {
+            permuted[i as usize]
+        } else {
+            i
+        }
+    };
+    for j in 0..k {
+        let r = j + rng::below(rng, u64::from(n - j)) as u32;
+        let (a, b) = (at(permuted, moved, j), at(permuted, moved, r));
+        permuted[r as usize] = a;
+        moved.set(r as usize);
+        permuted[j as usize] = b;
+        moved.set(j as usize);
+        emit(b);
     }
 }
 
-/// Append `k` distinct members of `pool` drawn uniformly (Floyd over positions).
-fn sample_from(pool: &[u32], k: u32, rng: &mut WomRng, marks: &mut Marks, out: &mut Vec<u32>) {
-    let n = pool.len() as u32;
-    marks.clear();
-    for j in (n - k)..n {
-        let t = rng::below(rng, u64::from(j) + 1) as u32;
-        let pick = if marks.get(t as usize) { j } else { t };
-        marks.set(pick as usize);
-        out.push(pool[pick as usize]);
-    }
+/// Append `k` distinct ids drawn uniformly from `0..n`.
+fn sample_range(
+    n: u32,
+    k: u32,
+    rng: &mut WomRng,
+    scratch: &mut SeedingScratch,
+    out: &mut Vec<u32>,
+) {
+    sample_positions(n, k, rng, scratch, |v| out.push(v));
+}
+
+/// Append `k` distinct members of `pool` drawn uniformly.
+fn sample_from(
+    pool: &[u32],
+    k: u32,
+    rng: &mut WomRng,
+    scratch: &mut SeedingScratch,
+    out: &mut Vec<u32>,
+) {
+    sample_positions(pool.len() as u32, k, rng, scratch, |i| {
+        out.push(pool[i as usize])
+    });
 }
 
 /// Append `k` advocates far apart: random candidates are accepted only if no
@@ -324,13 +363,14 @@ fn spread(
     population: &Population,
     k: u32,
     rng: &mut WomRng,
-    marks: &mut Marks,
+    scratch: &mut SeedingScratch,
     out: &mut Vec<u32>,
 ) {
     let n = population.nodes() as u32;
     let Topology::Network(g) = &population.topology else {
-        return sample_range(n, k, rng, marks, out);
+        return sample_range(n, k, rng, scratch, out);
     };
+    let marks = &mut scratch.marks;
     // marks: consumers within the exclusion distance of a chosen advocate.
     marks.clear();
     for radius in [2u32, 1, 0] {
@@ -441,15 +481,49 @@ mod tests {
     use crate::rng::{stream, Stream};
 
     #[test]
-    fn floyd_samples_are_distinct_and_uniform() {
+    fn larger_samples_extend_smaller_ones() {
+        let mut scratch = SeedingScratch::new(1000);
+        let (mut small, mut large) = (Vec::new(), Vec::new());
+        sample_range(
+            1000,
+            50,
+            &mut stream(9, 4, Stream::Advocates),
+            &mut scratch,
+            &mut small,
+        );
+        sample_range(
+            1000,
+            80,
+            &mut stream(9, 4, Stream::Advocates),
+            &mut scratch,
+            &mut large,
+        );
+        assert_eq!(small[..], large[..50]);
+        let everyone = {
+            let mut all = Vec::new();
+            sample_range(
+                1000,
+                1000,
+                &mut stream(9, 4, Stream::Advocates),
+                &mut scratch,
+                &mut all,
+            );
+            all.sort_unstable();
+            all
+        };
+        assert_eq!(everyone, (0..1000).collect::<Vec<u32>>());
+    }
+
+    #[test]
+    fn samples_are_distinct_and_uniform() {
         let mut rng = stream(1, 0, Stream::Advocates);
-        let mut marks = Marks::new(10);
+        let mut scratch = SeedingScratch::new(10);
         let mut counts = [0u32; 10];
         let mut out = Vec::new();
         let rounds = 20_000;
         for _ in 0..rounds {
             out.clear();
-            sample_range(10, 3, &mut rng, &mut marks, &mut out);
+            sample_range(10, 3, &mut rng, &mut scratch, &mut out);
             let mut sorted = out.clone();
             sorted.sort_unstable();
             sorted.dedup();

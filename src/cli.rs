@@ -4,6 +4,7 @@
 //! printed as `error: …` lines on stderr; a closed stdout (`wom graph … | head`) is
 //! not an error.
 
+use crate::compare;
 use crate::error::{Result, WomError};
 use crate::outputs::RunSummary;
 use crate::population;
@@ -120,6 +121,16 @@ enum Command {
         #[command(flatten)]
         options: ScenarioOptions,
     },
+    /// Run several scenarios and compare them (paired when population and seed match)
+    Compare {
+        /// Scenario files (.toml); differences are against the first
+        #[arg(required = true, num_args = 2.., value_name = "SCENARIO")]
+        files: Vec<PathBuf>,
+        #[command(flatten)]
+        simulation: SimulationOptions,
+        #[command(flatten)]
+        options: ScenarioOptions,
+    },
     /// Check scenario files without running them
     Validate {
         /// Scenario files (.toml)
@@ -181,6 +192,11 @@ fn run(cli: Cli) -> Result<()> {
             simulation,
             options,
         } => run_one(&file, &simulation, &options),
+        Command::Compare {
+            files,
+            simulation,
+            options,
+        } => compare_many(&files, &simulation, &options),
         Command::Validate {
             files,
             explain,
@@ -226,6 +242,39 @@ fn run_one(file: &Path, simulation: &SimulationOptions, options: &ScenarioOption
         .map_err(|e| in_file(e, file))?;
     let mut out = io::stdout().lock();
     write_run_report(&mut out, &result.summary, &dir).map_err(io_error)
+}
+
+fn compare_many(
+    files: &[PathBuf],
+    simulation: &SimulationOptions,
+    options: &ScenarioOptions,
+) -> Result<()> {
+    compare::check_distinct(files)?;
+    let overrides = all_overrides(simulation, options);
+    let mut scenarios = Vec::new();
+    let mut problems = Vec::new();
+    for file in files {
+        match scenario::load(file, &overrides) {
+            Ok(s) => scenarios.push(s),
+            Err(WomError::Input(mut d)) => problems.append(&mut d),
+            Err(e) => return Err(e),
+        }
+    }
+    if !problems.is_empty() {
+        return Err(WomError::Input(problems));
+    }
+    let dir = simulation
+        .out
+        .join(compare::compare_folder_name(&scenarios));
+    runner::prepare_output_dir(&dir, simulation.force)?;
+    let run_options = RunOptions {
+        progress: !simulation.quiet && io::stderr().is_terminal(),
+    };
+    let comparison =
+        simulation.with_threads(|| compare::compare(&scenarios, &dir, run_options))??;
+    let mut out = io::stdout().lock();
+    write!(out, "{}", compare::table(&comparison)).map_err(io_error)?;
+    writeln!(out, "wrote {}", dir.display()).map_err(io_error)
 }
 
 /// A folder name from a file stem: path separators and control characters are

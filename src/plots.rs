@@ -9,6 +9,7 @@ use crate::error::{Result, WomError};
 use crate::outputs::{self, Bin, CurveRow};
 use plotters::coord::Shift;
 use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
 use std::path::Path;
 use std::sync::Once;
 
@@ -63,7 +64,10 @@ fn render(
     let image = image::RgbImage::from_raw(w, h, pixels).expect("buffer of the right size");
     let mut png = Vec::new();
     image::DynamicImage::ImageRgb8(image)
-        .write_to(&mut std::io::Cursor::new(&mut png), image::ImageOutputFormat::Png)
+        .write_to(
+            &mut std::io::Cursor::new(&mut png),
+            image::ImageOutputFormat::Png,
+        )
         .map_err(plot_error)?;
     outputs::write_file(&dir.join(format!("{stem}.png")), &png)?;
     let mut svg = String::new();
@@ -105,7 +109,11 @@ fn x_extent(rows: &[CurveRow]) -> f64 {
 }
 
 /// A closed polygon between the 5% and 95% curves.
-fn band(rows: &[CurveRow], low: impl Fn(&CurveRow) -> f64, high: impl Fn(&CurveRow) -> f64) -> Vec<(f64, f64)> {
+fn band(
+    rows: &[CurveRow],
+    low: impl Fn(&CurveRow) -> f64,
+    high: impl Fn(&CurveRow) -> f64,
+) -> Vec<(f64, f64)> {
     let mut points: Vec<(f64, f64)> = rows.iter().map(|r| (f64::from(r.step), high(r))).collect();
     points.extend(rows.iter().rev().map(|r| (f64::from(r.step), low(r))));
     points
@@ -122,7 +130,9 @@ pub fn conversion(dir: &Path, title: &str, rows: &[CurveRow], replicates: usize)
     ) -> Result<()> {
         root.fill(&WHITE).map_err(plot_error)?;
         let x_max = x_extent(rows);
-        let y_max = top(rows.iter().map(|r| r.conversions_p95.max(r.conversions_mean)));
+        let y_max = top(rows
+            .iter()
+            .map(|r| r.conversions_p95.max(r.conversions_mean)));
         let aware_max = top(rows.iter().map(|r| r.aware_mean));
         let mut chart = ChartBuilder::on(&root)
             .caption(title, (FONT, 34))
@@ -162,7 +172,9 @@ pub fn conversion(dir: &Path, title: &str, rows: &[CurveRow], replicates: usize)
                 )))
                 .map_err(plot_error)?
                 .label("conversions, 5–95% of replicates")
-                .legend(move |(x, y)| Rectangle::new([(x, y - 7), (x + 24, y + 7)], blue.mix(0.2).filled()));
+                .legend(move |(x, y)| {
+                    Rectangle::new([(x, y - 7), (x + 24, y + 7)], blue.mix(0.2).filled())
+                });
         }
         chart
             .draw_series(LineSeries::new(
@@ -171,7 +183,9 @@ pub fn conversion(dir: &Path, title: &str, rows: &[CurveRow], replicates: usize)
             ))
             .map_err(plot_error)?
             .label("conversions, mean")
-            .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 24, y)], blue.stroke_width(3)));
+            .legend(move |(x, y)| {
+                PathElement::new(vec![(x, y), (x + 24, y)], blue.stroke_width(3))
+            });
         chart
             .draw_secondary_series(LineSeries::new(
                 rows.iter().map(|r| (f64::from(r.step), r.aware_mean)),
@@ -179,7 +193,9 @@ pub fn conversion(dir: &Path, title: &str, rows: &[CurveRow], replicates: usize)
             ))
             .map_err(plot_error)?
             .label("aware, mean (right axis)")
-            .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 24, y)], orange.stroke_width(3)));
+            .legend(move |(x, y)| {
+                PathElement::new(vec![(x, y), (x + 24, y)], orange.stroke_width(3))
+            });
         chart
             .configure_series_labels()
             .position(SeriesLabelPosition::UpperLeft)
@@ -200,7 +216,12 @@ pub fn conversion(dir: &Path, title: &str, rows: &[CurveRow], replicates: usize)
 
 /// `histogram.png` / `.svg`: how final conversions are spread over replicates.
 pub fn histogram(dir: &Path, title: &str, bins: &[Bin], replicates: usize) -> Result<()> {
-    fn draw<DB: DrawingBackend>(root: DrawingArea<DB, Shift>, title: &str, bins: &[Bin], replicates: usize) -> Result<()> {
+    fn draw<DB: DrawingBackend>(
+        root: DrawingArea<DB, Shift>,
+        title: &str,
+        bins: &[Bin],
+        replicates: usize,
+    ) -> Result<()> {
         root.fill(&WHITE).map_err(plot_error)?;
         let (lo, hi) = match (bins.first(), bins.last()) {
             (Some(a), Some(b)) => (a.low, b.high.max(a.low + 1.0)),
@@ -208,7 +229,10 @@ pub fn histogram(dir: &Path, title: &str, bins: &[Bin], replicates: usize) -> Re
         };
         let y_max = top(bins.iter().map(|b| f64::from(b.count)));
         let mut chart = ChartBuilder::on(&root)
-            .caption(format!("{title}: final conversions in {replicates} replicates"), (FONT, 30))
+            .caption(
+                format!("{title}: final conversions in {replicates} replicates"),
+                (FONT, 30),
+            )
             .margin(24)
             .x_label_area_size(70)
             .y_label_area_size(100)
@@ -228,11 +252,16 @@ pub fn histogram(dir: &Path, title: &str, bins: &[Bin], replicates: usize) -> Re
         let blue = PALETTE[0];
         chart
             .draw_series(bins.iter().map(|b| {
-                Rectangle::new([(b.low, 0.0), (b.high, f64::from(b.count))], blue.mix(0.75).filled())
+                Rectangle::new(
+                    [(b.low, 0.0), (b.high, f64::from(b.count))],
+                    blue.mix(0.75).filled(),
+                )
             }))
             .map_err(plot_error)?
             .label("replicates per bin")
-            .legend(move |(x, y)| Rectangle::new([(x, y - 7), (x + 24, y + 7)], blue.mix(0.75).filled()));
+            .legend(move |(x, y)| {
+                Rectangle::new([(x, y - 7), (x + 24, y + 7)], blue.mix(0.75).filled())
+            });
         chart
             .configure_series_labels()
             .position(SeriesLabelPosition::UpperRight)
@@ -263,12 +292,26 @@ pub struct ComparedSeries<'a> {
 /// `comparison.png` / `.svg`: every scenario's conversion curve with its band, one
 /// colour each; beside it, conversions per 1,000 spent with 95% error bars.
 pub fn comparison(dir: &Path, title: &str, series: &[ComparedSeries<'_>]) -> Result<()> {
-    fn draw<DB: DrawingBackend>(root: DrawingArea<DB, Shift>, title: &str, series: &[ComparedSeries<'_>]) -> Result<()> {
+    fn draw<DB: DrawingBackend>(
+        root: DrawingArea<DB, Shift>,
+        title: &str,
+        series: &[ComparedSeries<'_>],
+    ) -> Result<()> {
         root.fill(&WHITE).map_err(plot_error)?;
-        let root = root.titled(title, (FONT, 32)).map_err(plot_error)?;
-        let (left, right) = root.split_horizontally((SIZE.0 as f64 * 0.62) as u32);
+        let (head, body) = root.split_vertically(56);
+        head.draw(&Text::new(
+            title.to_string(),
+            (SIZE.0 as i32 / 2, 30),
+            TextStyle::from((FONT, 26).into_font()).pos(Pos::new(HPos::Center, VPos::Center)),
+        ))
+        .map_err(plot_error)?;
+        let (left, right) = body.split_horizontally((SIZE.0 as f64 * 0.62) as u32);
         let x_max = series.iter().map(|s| x_extent(s.rows)).fold(1.0, f64::max);
-        let y_max = top(series.iter().flat_map(|s| s.rows.iter().map(|r| r.conversions_p95.max(r.conversions_mean))));
+        let y_max = top(series.iter().flat_map(|s| {
+            s.rows
+                .iter()
+                .map(|r| r.conversions_p95.max(r.conversions_mean))
+        }));
         let mut chart = ChartBuilder::on(&left)
             .caption("conversions over time", (FONT, 24))
             .margin(16)
@@ -299,12 +342,16 @@ pub fn comparison(dir: &Path, title: &str, series: &[ComparedSeries<'_>]) -> Res
             }
             chart
                 .draw_series(LineSeries::new(
-                    s.rows.iter().map(|r| (f64::from(r.step), r.conversions_mean)),
+                    s.rows
+                        .iter()
+                        .map(|r| (f64::from(r.step), r.conversions_mean)),
                     colour.stroke_width(3),
                 ))
                 .map_err(plot_error)?
                 .label(s.name)
-                .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 24, y)], colour.stroke_width(3)));
+                .legend(move |(x, y)| {
+                    PathElement::new(vec![(x, y), (x + 24, y)], colour.stroke_width(3))
+                });
         }
         chart
             .configure_series_labels()
@@ -317,7 +364,7 @@ pub fn comparison(dir: &Path, title: &str, series: &[ComparedSeries<'_>]) -> Res
 
         // Conversions per 1,000 spent, one row per scenario (top to bottom).
         let k = series.len();
-        let x_hi = top(series.iter().filter_map(|s| s.per_thousand.map(|p| p.2)));
+        let x_hi = top(series.iter().filter_map(|s| s.per_thousand.map(|p| p.2))) * 1.1;
         let mut panel = ChartBuilder::on(&right)
             .caption("conversions per 1,000 spent (95% CI)", (FONT, 22))
             .margin(16)
@@ -351,7 +398,18 @@ pub fn comparison(dir: &Path, title: &str, series: &[ComparedSeries<'_>]) -> Res
                         )))
                         .map_err(plot_error)?;
                     panel
-                        .draw_series(std::iter::once(Circle::new((mean, row), 7, colour.filled())))
+                        .draw_series(std::iter::once(Circle::new(
+                            (mean, row),
+                            7,
+                            colour.filled(),
+                        )))
+                        .map_err(plot_error)?;
+                    panel
+                        .draw_series(std::iter::once(Text::new(
+                            format!("{}: {mean:.2}", s.name),
+                            (0.02 * x_hi, row + 0.18),
+                            (FONT, 18).into_font().color(&colour),
+                        )))
                         .map_err(plot_error)?;
                 }
                 None => {
@@ -367,5 +425,10 @@ pub fn comparison(dir: &Path, title: &str, series: &[ComparedSeries<'_>]) -> Res
         }
         root.present().map_err(plot_error)
     }
-    render(dir, "comparison", |root| draw(root, title, series), |root| draw(root, title, series))
+    render(
+        dir,
+        "comparison",
+        |root| draw(root, title, series),
+        |root| draw(root, title, series),
+    )
 }

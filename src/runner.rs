@@ -209,7 +209,12 @@ pub fn run(scenario: &Scenario, dir: &Path, options: RunOptions) -> Result<RunRe
     outputs::write_file(&dir.join("summary.json"), format!("{json}\n").as_bytes())?;
     replicates_file.commit()?;
     plots::conversion(dir, &scenario.name, &aggregates.rows, aggregates.replicates)?;
-    plots::histogram(dir, &scenario.name, &aggregates.histogram, aggregates.replicates)?;
+    plots::histogram(
+        dir,
+        &scenario.name,
+        &aggregates.histogram,
+        aggregates.replicates,
+    )?;
     Ok(RunResult {
         summary,
         aggregates,

@@ -97,7 +97,18 @@ fn tiny_path_outputs_match_the_hand_computation() {
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .collect();
     names.sort();
-    assert_eq!(names, ["curves.csv", "replicates.csv", "summary.json"]);
+    assert_eq!(
+        names,
+        [
+            "conversion.png",
+            "conversion.svg",
+            "curves.csv",
+            "histogram.png",
+            "histogram.svg",
+            "replicates.csv",
+            "summary.json"
+        ]
+    );
 }
 
 #[test]

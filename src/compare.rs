@@ -1,0 +1,490 @@
+//! `wom compare`: run several scenarios and set them side by side.
+//!
+//! Each scenario runs into its own `run`-style folder; the comparison is then
+//! computed from those folders' `replicates.csv` files (the single source of truth,
+//! so anyone can recompute it). Scenarios that share the first one's population,
+//! seed and replicate count are *paired*: replicate r of each ran on the same graph
+//! with the same consumers (common random numbers), so differences are taken
+//! replicate by replicate and their confidence intervals are tight.
+
+use crate::error::{Diagnostic, Result, WomError};
+use crate::outputs::{self, num};
+use crate::plots::{self, ComparedSeries};
+use crate::runner::{self, RunOptions, RunResult};
+use crate::scenario::Scenario;
+use serde::Serialize;
+use std::path::{Path, PathBuf};
+
+/// z for a two-sided 95% normal interval.
+const Z95: f64 = 1.96;
+
+/// A mean with its 95% confidence interval.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Estimate {
+    pub mean: f64,
+    pub ci95_low: f64,
+    pub ci95_high: f64,
+}
+
+/// Mean and normal-approximation 95% CI of `values` (n − 1 in the variance).
+pub fn estimate(values: &[f64]) -> Option<Estimate> {
+    let n = values.len() as f64;
+    if values.is_empty() {
+        return None;
+    }
+    let mean = values.iter().sum::<f64>() / n;
+    let half = Z95 * (variance(values, mean) / n).sqrt();
+    Some(Estimate {
+        mean,
+        ci95_low: mean - half,
+        ci95_high: mean + half,
+    })
+}
+
+fn variance(values: &[f64], mean: f64) -> f64 {
+    if values.len() < 2 {
+        return 0.0;
+    }
+    values.iter().map(|v| (v - mean) * (v - mean)).sum::<f64>() / (values.len() as f64 - 1.0)
+}
+
+/// One row of `replicates.csv`, the values a comparison needs.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ReplicateRecord {
+    pub conversions: f64,
+    pub aware: f64,
+    pub half_step: Option<f64>,
+}
+
+/// Read the columns a comparison needs from a `replicates.csv`.
+pub fn read_replicates(path: &Path) -> Result<Vec<ReplicateRecord>> {
+    let bad = |what: String| WomError::Runtime(format!("{}: {what}", path.display()));
+    let text = std::fs::read_to_string(path).map_err(|e| bad(e.to_string()))?;
+    let mut lines = text.lines();
+    let header: Vec<&str> = lines.next().unwrap_or_default().split(',').collect();
+    let column = |name: &str| {
+        header
+            .iter()
+            .position(|h| *h == name)
+            .ok_or_else(|| bad(format!("no column `{name}`")))
+    };
+    let (conversions, aware, half) = (
+        column("conversions")?,
+        column("aware")?,
+        column("half_step")?,
+    );
+    lines
+        .enumerate()
+        .map(|(i, line)| {
+            let cells: Vec<&str> = line.split(',').collect();
+            let number = |j: usize| -> Result<f64> {
+                cells
+                    .get(j)
+                    .and_then(|c| c.parse::<f64>().ok())
+                    .ok_or_else(|| bad(format!("line {}: not a number in column {}", i + 2, j + 1)))
+            };
+            Ok(ReplicateRecord {
+                conversions: number(conversions)?,
+                aware: number(aware)?,
+                half_step: cells.get(half).and_then(|c| c.parse::<f64>().ok()),
+            })
+        })
+        .collect()
+}
+
+/// A difference against the first scenario.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Difference {
+    pub mean: f64,
+    /// The interval used: paired when the scenarios are paired, else unpaired.
+    pub ci95_low: f64,
+    pub ci95_high: f64,
+    /// Replicate-by-replicate interval (meaningful only when paired).
+    pub paired_ci95_low: Option<f64>,
+    pub paired_ci95_high: Option<f64>,
+    /// Welch interval that ignores pairing.
+    pub unpaired_ci95_low: f64,
+    pub unpaired_ci95_high: f64,
+}
+
+fn difference(first: &[f64], other: &[f64], paired: bool) -> Difference {
+    let (ma, mb) = (mean(first), mean(other));
+    let unpaired_half = Z95
+        * (variance(first, ma) / first.len() as f64 + variance(other, mb) / other.len() as f64)
+            .sqrt();
+    let by_replicate = (first.len() == other.len()).then(|| {
+        let d: Vec<f64> = other.iter().zip(first).map(|(b, a)| b - a).collect();
+        estimate(&d).expect("non-empty")
+    });
+    let (low, high) = match (paired, by_replicate) {
+        (true, Some(e)) => (e.ci95_low, e.ci95_high),
+        _ => (mb - ma - unpaired_half, mb - ma + unpaired_half),
+    };
+    Difference {
+        mean: mb - ma,
+        ci95_low: low,
+        ci95_high: high,
+        paired_ci95_low: by_replicate.map(|e| e.ci95_low),
+        paired_ci95_high: by_replicate.map(|e| e.ci95_high),
+        unpaired_ci95_low: mb - ma - unpaired_half,
+        unpaired_ci95_high: mb - ma + unpaired_half,
+    }
+}
+
+fn mean(values: &[f64]) -> f64 {
+    values.iter().sum::<f64>() / values.len() as f64
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct VersusFirst {
+    pub conversions: Difference,
+    pub aware: Difference,
+    pub roi: Option<Difference>,
+    /// Share of replicates in which this scenario converts more than the first
+    /// (replicate r against replicate r).
+    pub beats_first_share: f64,
+    pub ties_share: f64,
+}
+
+/// One scenario's line of the comparison.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ScenarioComparison {
+    pub name: String,
+    pub stem: String,
+    pub folder: PathBuf,
+    pub replicates: usize,
+    /// Same population, seed and replicates as the first scenario.
+    pub paired_with_first: bool,
+    pub conversions: Estimate,
+    pub aware: Estimate,
+    pub cost: f64,
+    /// cost / conversions; the CI maps the conversions CI (null bound when it
+    /// reaches 0).
+    pub cost_per_conversion: Option<(f64, Option<f64>, Option<f64>)>,
+    pub roi: Option<Estimate>,
+    /// Steps until half of the replicate's final conversions, over replicates with
+    /// any conversion.
+    pub steps_to_half: Option<Estimate>,
+    pub conversions_per_1000: Option<Estimate>,
+    pub versus_first: Option<VersusFirst>,
+}
+
+/// `comparison.json`.
+#[derive(Debug, Clone, Serialize)]
+pub struct Comparison {
+    pub wom_version: &'static str,
+    pub scenarios: Vec<ScenarioComparison>,
+}
+
+/// The folder names for `scenarios`: their stems, with a numeric suffix where two
+/// files share a stem.
+pub fn folder_names(scenarios: &[Scenario]) -> Vec<String> {
+    let mut names: Vec<String> = Vec::new();
+    for s in scenarios {
+        let base = crate::cli::output_folder_name(&s.stem);
+        let mut name = base.clone();
+        let mut k = 2;
+        while names.contains(&name) {
+            name = format!("{base}-{k}");
+            k += 1;
+        }
+        names.push(name);
+    }
+    names
+}
+
+/// The comparison folder's name: `compare-<stemA>-vs-<stemB>...`.
+pub fn compare_folder_name(scenarios: &[Scenario]) -> String {
+    format!("compare-{}", folder_names(scenarios).join("-vs-"))
+}
+
+/// Whether scenario `b` is paired with `a` by common random numbers.
+pub fn paired(a: &Scenario, b: &Scenario) -> bool {
+    a.population == b.population
+        && a.simulation.seed == b.simulation.seed
+        && a.simulation.replicates == b.simulation.replicates
+        && a.simulation.new_graph_each_replicate == b.simulation.new_graph_each_replicate
+}
+
+/// Compute the comparison from the run folders (and the run results for costs).
+pub fn analyse(
+    scenarios: &[Scenario],
+    runs: &[RunResult],
+    folders: &[PathBuf],
+) -> Result<Comparison> {
+    let records: Vec<Vec<ReplicateRecord>> = folders
+        .iter()
+        .map(|f| read_replicates(&f.join("replicates.csv")))
+        .collect::<Result<_>>()?;
+    let column = |i: usize, pick: fn(&ReplicateRecord) -> f64| -> Vec<f64> {
+        records[i].iter().map(pick).collect()
+    };
+    let mut out = Vec::new();
+    for (i, s) in scenarios.iter().enumerate() {
+        let conversions = column(i, |r| r.conversions);
+        let aware = column(i, |r| r.aware);
+        let cost = runs[i].summary.economics.cost;
+        let value = s.economics.value_per_conversion;
+        let roi_of = |c: &[f64]| -> Option<Vec<f64>> {
+            (cost > 0.0).then(|| c.iter().map(|x| (value * x - cost) / cost).collect())
+        };
+        let conv = estimate(&conversions).expect("at least one replicate");
+        let halves: Vec<f64> = records[i].iter().filter_map(|r| r.half_step).collect();
+        let is_paired = i > 0 && paired(&scenarios[0], s);
+        let versus_first = (i > 0).then(|| {
+            let first_conv = column(0, |r| r.conversions);
+            let first_aware = column(0, |r| r.aware);
+            let first_cost = runs[0].summary.economics.cost;
+            let first_value = scenarios[0].economics.value_per_conversion;
+            let roi = match (roi_of(&conversions), first_cost > 0.0) {
+                (Some(mine), true) => {
+                    let theirs: Vec<f64> = first_conv
+                        .iter()
+                        .map(|x| (first_value * x - first_cost) / first_cost)
+                        .collect();
+                    Some(difference(&theirs, &mine, is_paired))
+                }
+                _ => None,
+            };
+            let n = conversions.len().min(first_conv.len());
+            let wins = (0..n).filter(|&r| conversions[r] > first_conv[r]).count();
+            let ties = (0..n).filter(|&r| conversions[r] == first_conv[r]).count();
+            VersusFirst {
+                conversions: difference(&first_conv, &conversions, is_paired),
+                aware: difference(&first_aware, &aware, is_paired),
+                roi,
+                beats_first_share: wins as f64 / n as f64,
+                ties_share: ties as f64 / n as f64,
+            }
+        });
+        out.push(ScenarioComparison {
+            name: s.name.clone(),
+            stem: s.stem.clone(),
+            folder: folders[i].clone(),
+            replicates: conversions.len(),
+            paired_with_first: is_paired,
+            conversions: conv,
+            aware: estimate(&aware).expect("at least one replicate"),
+            cost,
+            cost_per_conversion: (cost > 0.0 && conv.mean > 0.0).then(|| {
+                let bound = |c: f64| (c > 0.0).then(|| cost / c);
+                (
+                    cost / conv.mean,
+                    bound(conv.ci95_high),
+                    bound(conv.ci95_low),
+                )
+            }),
+            roi: roi_of(&conversions).and_then(|r| estimate(&r)),
+            steps_to_half: estimate(&halves),
+            conversions_per_1000: (cost > 0.0).then(|| {
+                let k = 1000.0 / cost;
+                Estimate {
+                    mean: conv.mean * k,
+                    ci95_low: conv.ci95_low * k,
+                    ci95_high: conv.ci95_high * k,
+                }
+            }),
+            versus_first,
+        });
+    }
+    Ok(Comparison {
+        wom_version: env!("CARGO_PKG_VERSION"),
+        scenarios: out,
+    })
+}
+
+/// `comparison.csv`: one row per scenario.
+pub fn comparison_csv(c: &Comparison) -> String {
+    let mut csv = String::from(
+        "scenario,stem,replicates,paired_with_first,conversions_mean,conversions_ci95_low,conversions_ci95_high,aware_mean,aware_ci95_low,aware_ci95_high,cost,cost_per_conversion,cost_per_conversion_ci95_low,cost_per_conversion_ci95_high,roi_mean,roi_ci95_low,roi_ci95_high,steps_to_half_mean,steps_to_half_ci95_low,steps_to_half_ci95_high,conversions_per_1000_mean,conversions_per_1000_ci95_low,conversions_per_1000_ci95_high,diff_conversions_mean,diff_conversions_ci95_low,diff_conversions_ci95_high,diff_aware_mean,diff_aware_ci95_low,diff_aware_ci95_high,beats_first_share\n",
+    );
+    let opt = |v: Option<f64>| v.map_or_else(String::new, num);
+    let est = |e: Option<Estimate>| -> [String; 3] {
+        [
+            opt(e.map(|e| e.mean)),
+            opt(e.map(|e| e.ci95_low)),
+            opt(e.map(|e| e.ci95_high)),
+        ]
+    };
+    for s in &c.scenarios {
+        let mut cells: Vec<String> = vec![
+            quote(&s.name),
+            quote(&s.stem),
+            s.replicates.to_string(),
+            s.paired_with_first.to_string(),
+        ];
+        cells.extend(est(Some(s.conversions)));
+        cells.extend(est(Some(s.aware)));
+        cells.push(num(s.cost));
+        let cpc = s.cost_per_conversion;
+        cells.push(opt(cpc.map(|c| c.0)));
+        cells.push(opt(cpc.and_then(|c| c.1)));
+        cells.push(opt(cpc.and_then(|c| c.2)));
+        cells.extend(est(s.roi));
+        cells.extend(est(s.steps_to_half));
+        cells.extend(est(s.conversions_per_1000));
+        let v = s.versus_first.as_ref();
+        let diff = |d: Option<&Difference>| {
+            [
+                opt(d.map(|d| d.mean)),
+                opt(d.map(|d| d.ci95_low)),
+                opt(d.map(|d| d.ci95_high)),
+            ]
+        };
+        cells.extend(diff(v.map(|v| &v.conversions)));
+        cells.extend(diff(v.map(|v| &v.aware)));
+        cells.push(opt(v.map(|v| v.beats_first_share)));
+        csv.push_str(&cells.join(","));
+        csv.push('\n');
+    }
+    csv
+}
+
+/// A CSV text cell, quoted when it holds a comma, quote or newline.
+fn quote(text: &str) -> String {
+    if text.contains([',', '"', '\n']) {
+        format!("\"{}\"", text.replace('"', "\"\""))
+    } else {
+        text.to_string()
+    }
+}
+
+/// The short table printed on stdout.
+pub fn table(c: &Comparison) -> String {
+    let mut rows: Vec<[String; 7]> = vec![[
+        "scenario".into(),
+        "conversions (95% CI)".into(),
+        "aware".into(),
+        "cost".into(),
+        "per 1,000".into(),
+        "ROI".into(),
+        "vs first: conversions (95% CI), beats first".into(),
+    ]];
+    for s in &c.scenarios {
+        let versus = match &s.versus_first {
+            None => "(reference)".to_string(),
+            Some(v) => format!(
+                "{:+.1} ({:+.1} to {:+.1}) {}, {:.0}%",
+                v.conversions.mean,
+                v.conversions.ci95_low,
+                v.conversions.ci95_high,
+                if s.paired_with_first {
+                    "paired"
+                } else {
+                    "unpaired"
+                },
+                100.0 * v.beats_first_share
+            ),
+        };
+        rows.push([
+            s.name.clone(),
+            format!(
+                "{:.1} ({:.1} to {:.1})",
+                s.conversions.mean, s.conversions.ci95_low, s.conversions.ci95_high
+            ),
+            format!("{:.1}", s.aware.mean),
+            format!("{:.2}", s.cost),
+            s.conversions_per_1000
+                .map_or("n/a".into(), |e| format!("{:.2}", e.mean)),
+            s.roi.map_or("n/a".into(), |e| format!("{:.2}", e.mean)),
+            versus,
+        ]);
+    }
+    let widths: Vec<usize> = (0..7)
+        .map(|j| rows.iter().map(|r| r[j].chars().count()).max().unwrap_or(0))
+        .collect();
+    let mut out = String::new();
+    for r in &rows {
+        let line: Vec<String> = r
+            .iter()
+            .enumerate()
+            .map(|(j, cell)| {
+                let pad = widths[j] - cell.chars().count();
+                if j == 0 || j == 6 {
+                    format!("{cell}{}", " ".repeat(pad))
+                } else {
+                    format!("{}{cell}", " ".repeat(pad))
+                }
+            })
+            .collect();
+        out.push_str(line.join("  ").trim_end());
+        out.push('\n');
+    }
+    out
+}
+
+/// Refuse a comparison of a file with itself.
+pub fn check_distinct(files: &[PathBuf]) -> Result<()> {
+    let canonical: Vec<PathBuf> = files
+        .iter()
+        .map(|f| std::fs::canonicalize(f).unwrap_or_else(|_| f.clone()))
+        .collect();
+    for (i, a) in canonical.iter().enumerate() {
+        if let Some(j) = canonical[..i].iter().position(|b| b == a) {
+            return Err(WomError::input(
+                Diagnostic::new(format!(
+                    "{} is given twice (arguments {} and {}); a scenario compared with itself differs by nothing",
+                    files[i].display(),
+                    j + 1,
+                    i + 1
+                ))
+                .help("compare different scenario files, or copy the file and change what you want to compare"),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Run every scenario into `dir/<stem>/`, then write `comparison.csv`,
+/// `comparison.json` and the comparison figure into `dir`.
+pub fn compare(scenarios: &[Scenario], dir: &Path, options: RunOptions) -> Result<Comparison> {
+    let names = folder_names(scenarios);
+    let mut runs = Vec::new();
+    let mut folders = Vec::new();
+    for (s, name) in scenarios.iter().zip(&names) {
+        let folder = dir.join(name);
+        runner::prepare_output_dir(&folder, true)?;
+        runs.push(runner::run(s, &folder, options)?);
+        folders.push(folder);
+    }
+    let comparison = analyse(scenarios, &runs, &folders)?;
+    outputs::write_file(
+        &dir.join("comparison.csv"),
+        comparison_csv(&comparison).as_bytes(),
+    )?;
+    let json = serde_json::to_string_pretty(&comparison).expect("comparisons serialise");
+    outputs::write_file(&dir.join("comparison.json"), format!("{json}\n").as_bytes())?;
+    let series: Vec<ComparedSeries<'_>> = runs
+        .iter()
+        .zip(&comparison.scenarios)
+        .map(|(run, c)| ComparedSeries {
+            name: &c.name,
+            rows: &run.aggregates.rows,
+            replicates: run.aggregates.replicates,
+            per_thousand: c
+                .conversions_per_1000
+                .map(|e| (e.mean, e.ci95_low, e.ci95_high)),
+        })
+        .collect();
+    let all_paired = comparison
+        .scenarios
+        .iter()
+        .skip(1)
+        .all(|s| s.paired_with_first);
+    let title = format!(
+        "{} ({})",
+        comparison
+            .scenarios
+            .iter()
+            .map(|s| s.name.as_str())
+            .collect::<Vec<_>>()
+            .join(" vs "),
+        if all_paired {
+            "paired by common random numbers"
+        } else {
+            "not paired"
+        }
+    );
+    plots::comparison(dir, &title, &series)?;
+    Ok(comparison)
+}

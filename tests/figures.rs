@@ -1,0 +1,341 @@
+//! Figures and `wom compare`: images that decode, numbers that can be recomputed,
+//! paired intervals that are tighter, file names that survive any scenario name,
+//! and documented figure commands that still run.
+
+use assert_cmd::Command;
+use std::path::{Path, PathBuf};
+
+fn wom() -> Command {
+    Command::cargo_bin("wom").expect("the wom binary is built")
+}
+
+fn ok(args: &[&str]) -> String {
+    let output = wom().args(args).output().unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{args:?}: {stderr}");
+    String::from_utf8(output.stdout).unwrap()
+}
+
+/// Decode a PNG fully and check its size.
+fn assert_png(path: &Path) {
+    let bytes = std::fs::read(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    assert_eq!(&bytes[..8], b"\x89PNG\r\n\x1a\n", "{}", path.display());
+    let image = image::load_from_memory_with_format(&bytes, image::ImageFormat::Png).unwrap();
+    assert_eq!((image.width(), image.height()), (1200, 800));
+}
+
+/// Parse an SVG as XML; return its data polylines (those with at least `points`
+/// points), coloured polygons, and texts.
+fn svg_parts(path: &Path, points: usize) -> (Vec<String>, usize, String) {
+    let text = std::fs::read_to_string(path).unwrap();
+    let doc =
+        roxmltree::Document::parse(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let lines = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("polyline"))
+        .filter(|n| {
+            n.attribute("points")
+                .is_some_and(|p| p.split_whitespace().count() >= points)
+        })
+        .map(|n| n.attribute("stroke").unwrap_or_default().to_string())
+        .collect();
+    let polygons = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("polygon"))
+        .filter(|n| {
+            n.attribute("points")
+                .is_some_and(|p| p.split_whitespace().count() >= 2 * points)
+        })
+        .count();
+    let texts = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("text"))
+        .filter_map(|n| n.text())
+        .collect::<Vec<_>>()
+        .join("|");
+    (lines, polygons, texts)
+}
+
+#[test]
+fn run_figures_decode_and_have_one_path_per_series() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().to_str().unwrap();
+    ok(&[
+        "run",
+        "scenarios/micro-advocates.toml",
+        "--replicates",
+        "40",
+        "--out",
+        out,
+        "-q",
+    ]);
+    let folder = dir.path().join("micro-advocates");
+    for name in ["conversion.png", "histogram.png"] {
+        assert_png(&folder.join(name));
+    }
+    // 30 steps: the two curves are the only lines with 30 points, the band the only
+    // polygon with 60.
+    let (lines, polygons, texts) = svg_parts(&folder.join("conversion.svg"), 30);
+    assert_eq!(lines, ["#1F77B4", "#FF7F0E"]);
+    assert_eq!(polygons, 1);
+    for legend in [
+        "conversions, 5–95% of replicates",
+        "conversions, mean",
+        "aware, mean (right axis)",
+        "500 micro-advocates",
+    ] {
+        assert!(texts.contains(legend), "{legend} missing from {texts}");
+    }
+    let (_, _, texts) = svg_parts(&folder.join("histogram.svg"), 30);
+    assert!(
+        texts.contains("final conversions in 40 replicates"),
+        "{texts}"
+    );
+    assert!(texts.contains("replicates per bin"));
+}
+
+#[test]
+fn a_single_replicate_has_no_band() {
+    let dir = tempfile::tempdir().unwrap();
+    ok(&[
+        "run",
+        "tests/fixtures/tiny/path.toml",
+        "--replicates",
+        "1",
+        "--out",
+        dir.path().to_str().unwrap(),
+    ]);
+    let (lines, polygons, _) = svg_parts(&dir.path().join("path/conversion.svg"), 3);
+    assert_eq!(lines.len(), 2);
+    assert_eq!(polygons, 0);
+}
+
+fn column(csv: &str, name: &str) -> Vec<f64> {
+    let mut lines = csv.lines();
+    let header: Vec<&str> = lines.next().unwrap().split(',').collect();
+    let j = header.iter().position(|h| *h == name).unwrap();
+    lines
+        .map(|l| l.split(',').nth(j).unwrap().parse().unwrap())
+        .collect()
+}
+
+fn mean_ci(v: &[f64]) -> (f64, f64, f64) {
+    let n = v.len() as f64;
+    let m = v.iter().sum::<f64>() / n;
+    let var = v.iter().map(|x| (x - m) * (x - m)).sum::<f64>() / (n - 1.0);
+    let half = 1.96 * (var / n).sqrt();
+    (m, m - half, m + half)
+}
+
+fn close(a: f64, b: f64) -> bool {
+    (a - b).abs() <= 1e-9 * (1.0 + a.abs().max(b.abs()))
+}
+
+fn compare_two(dir: &Path, extra: &[&str]) -> (PathBuf, serde_json::Value) {
+    let mut args = vec![
+        "compare",
+        "scenarios/macro-influencer.toml",
+        "scenarios/micro-advocates.toml",
+        "--replicates",
+        "200",
+        "--out",
+        dir.to_str().unwrap(),
+        "-q",
+    ];
+    args.extend_from_slice(extra);
+    let stdout = ok(&args);
+    assert!(stdout.contains("paired"), "{stdout}");
+    let folder = dir.join("compare-macro-influencer-vs-micro-advocates");
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(folder.join("comparison.json")).unwrap())
+            .unwrap();
+    (folder, json)
+}
+
+#[test]
+fn compare_numbers_equal_those_recomputed_from_replicates_csv() {
+    let dir = tempfile::tempdir().unwrap();
+    let (folder, json) = compare_two(dir.path(), &[]);
+    let csv =
+        |stem: &str| std::fs::read_to_string(folder.join(stem).join("replicates.csv")).unwrap();
+    let macro_conv = column(&csv("macro-influencer"), "conversions");
+    let micro_conv = column(&csv("micro-advocates"), "conversions");
+    let scenarios = json["scenarios"].as_array().unwrap();
+    for (s, conv) in scenarios.iter().zip([&macro_conv, &micro_conv]) {
+        let (m, lo, hi) = mean_ci(conv);
+        assert!(close(s["conversions"]["mean"].as_f64().unwrap(), m));
+        assert!(close(s["conversions"]["ci95_low"].as_f64().unwrap(), lo));
+        assert!(close(s["conversions"]["ci95_high"].as_f64().unwrap(), hi));
+        let cost = s["cost"].as_f64().unwrap();
+        assert_eq!(cost, 25_000.0);
+        assert!(close(
+            s["conversions_per_1000"]["mean"].as_f64().unwrap(),
+            1000.0 * m / cost
+        ));
+        assert!(close(
+            s["cost_per_conversion"][0].as_f64().unwrap(),
+            cost / m
+        ));
+        let roi: Vec<f64> = conv.iter().map(|c| (40.0 * c - cost) / cost).collect();
+        assert!(close(s["roi"]["mean"].as_f64().unwrap(), mean_ci(&roi).0));
+    }
+    let micro = &scenarios[1];
+    assert_eq!(micro["paired_with_first"], true);
+    let diffs: Vec<f64> = micro_conv
+        .iter()
+        .zip(&macro_conv)
+        .map(|(b, a)| b - a)
+        .collect();
+    let (m, lo, hi) = mean_ci(&diffs);
+    let d = &micro["versus_first"]["conversions"];
+    assert!(close(d["mean"].as_f64().unwrap(), m));
+    assert!(close(d["ci95_low"].as_f64().unwrap(), lo));
+    assert!(close(d["ci95_high"].as_f64().unwrap(), hi));
+    let wins = diffs.iter().filter(|&&x| x > 0.0).count() as f64 / diffs.len() as f64;
+    assert!(close(
+        micro["versus_first"]["beats_first_share"].as_f64().unwrap(),
+        wins
+    ));
+    // comparison.csv carries the same numbers.
+    let table = std::fs::read_to_string(folder.join("comparison.csv")).unwrap();
+    let means = column(&table, "conversions_mean");
+    assert!(close(means[1], mean_ci(&micro_conv).0));
+    assert_png(&folder.join("comparison.png"));
+    let (lines, polygons, texts) = svg_parts(&folder.join("comparison.svg"), 30);
+    assert_eq!(lines, ["#1F77B4", "#FF7F0E"], "one curve per scenario");
+    assert_eq!(polygons, 2, "one band per scenario");
+    assert!(texts.contains("1 macro-influencer") && texts.contains("500 micro-advocates"));
+}
+
+#[test]
+fn pairing_narrows_the_confidence_interval_of_the_difference() {
+    // The same two scenarios with `advocates.count` and the influencer differing
+    // share graph and consumers: the replicate-by-replicate interval is narrower
+    // than one that ignores the pairing.
+    let dir = tempfile::tempdir().unwrap();
+    let (_, json) = compare_two(dir.path(), &[]);
+    let d = &json["scenarios"][1]["versus_first"]["conversions"];
+    let paired = d["ci95_high"].as_f64().unwrap() - d["ci95_low"].as_f64().unwrap();
+    let unpaired =
+        d["unpaired_ci95_high"].as_f64().unwrap() - d["unpaired_ci95_low"].as_f64().unwrap();
+    assert!(paired < unpaired, "paired {paired} vs unpaired {unpaired}");
+    // A micro-advocate variant that differs only slightly is where pairing pays most.
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy("scenarios/micro-advocates.toml", dir.path().join("a.toml")).unwrap();
+    let b = std::fs::read_to_string("scenarios/micro-advocates.toml")
+        .unwrap()
+        .replace("count = 500 ", "count = 520 ");
+    std::fs::write(dir.path().join("b.toml"), b).unwrap();
+    let out = dir.path().join("out");
+    ok(&[
+        "compare",
+        dir.path().join("a.toml").to_str().unwrap(),
+        dir.path().join("b.toml").to_str().unwrap(),
+        "--replicates",
+        "200",
+        "--out",
+        out.to_str().unwrap(),
+        "-q",
+    ]);
+    let json: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(out.join("compare-a-vs-b/comparison.json")).unwrap(),
+    )
+    .unwrap();
+    let d = &json["scenarios"][1]["versus_first"]["conversions"];
+    let paired = d["ci95_high"].as_f64().unwrap() - d["ci95_low"].as_f64().unwrap();
+    let unpaired =
+        d["unpaired_ci95_high"].as_f64().unwrap() - d["unpaired_ci95_low"].as_f64().unwrap();
+    assert!(
+        paired < 0.7 * unpaired,
+        "paired {paired} vs unpaired {unpaired}"
+    );
+}
+
+#[test]
+fn names_with_spaces_and_accents_give_valid_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let scenario = dir.path().join("café ads – été.toml");
+    std::fs::write(
+        &scenario,
+        "name = \"Café — 20 advocates, été\"\n[simulation]\nreplicates = 20\nsteps = 5\n[population]\ngenerator = \"complete\"\nnodes = 500\n[advocates]\ncount = 20\n",
+    )
+    .unwrap();
+    let out = dir.path().join("out");
+    ok(&[
+        "run",
+        scenario.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "-q",
+    ]);
+    let folder = out.join("café ads – été");
+    assert_png(&folder.join("conversion.png"));
+    let (_, _, texts) = svg_parts(&folder.join("conversion.svg"), 5);
+    assert!(texts.contains("Café — 20 advocates, été"), "{texts}");
+}
+
+#[test]
+fn comparing_a_file_with_itself_is_refused() {
+    let output = wom()
+        .args([
+            "compare",
+            "scenarios/micro-advocates.toml",
+            "./scenarios/micro-advocates.toml",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("given twice"), "{stderr}");
+}
+
+#[test]
+fn documented_figure_commands_still_produce_their_figures() {
+    // Every `<!-- figure command -->` block in the docs is run at reduced replicates
+    // into a temporary folder, and the image the docs show must come out of it.
+    let mut docs = vec![PathBuf::from("README.md")];
+    for entry in std::fs::read_dir("docs").unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|e| e == "md") {
+            docs.push(path);
+        }
+    }
+    let mut checked = 0;
+    for doc in docs {
+        let text = std::fs::read_to_string(&doc).unwrap();
+        let mut rest = text.as_str();
+        while let Some(at) = rest.find("<!-- figure command -->") {
+            rest = &rest[at..];
+            let command = rest
+                .lines()
+                .nth(2)
+                .expect("a command under the marker")
+                .trim();
+            let image_at = rest.find("](").expect("an image after the command");
+            let image = &rest[image_at + 2..image_at + 2 + rest[image_at + 2..].find(')').unwrap()];
+            rest = &rest[image_at..];
+            let args: Vec<&str> = command
+                .strip_prefix("cargo run --release -- ")
+                .unwrap_or_else(|| panic!("{}: `{command}` is not a wom command", doc.display()))
+                .split_whitespace()
+                .collect();
+            let out_at = args
+                .iter()
+                .position(|a| *a == "--out")
+                .expect("--out in the command");
+            let figures = args[out_at + 1];
+            let dir = tempfile::tempdir().unwrap();
+            let mut run: Vec<&str> = args.clone();
+            run[out_at + 1] = dir.path().to_str().unwrap();
+            run.extend(["--replicates", "20", "-q"]);
+            ok(&run);
+            let produced = dir
+                .path()
+                .join(Path::new(image).strip_prefix(figures).unwrap());
+            assert_png(&produced);
+            assert!(Path::new(image).exists(), "{image} is not committed");
+            checked += 1;
+        }
+    }
+    assert!(checked >= 1);
+}
