@@ -18,5 +18,6 @@ mod rules;
 pub mod runner;
 pub mod scenario;
 pub mod stats;
+pub mod theory;
 
 pub use error::{Diagnostic, Result, WomError};
