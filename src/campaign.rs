@@ -50,7 +50,7 @@ impl Marks {
 #[derive(Debug, Clone)]
 pub struct SeedingScratch {
     pub marks: Marks,
-    keys: Vec<(f64, u32)>,
+    keys: Vec<(bool, f64, u32)>,
     /// A virtual permutation for partial Fisher–Yates: position i holds
     /// `permuted[i]` when `moved` marks it, else i.
     permuted: Vec<u32>,
@@ -245,22 +245,26 @@ impl CampaignPlan {
             (Topology::Network(g), FollowerChoice::ByDegree) => {
                 // Weighted sampling without replacement, weight = degree
                 // (Efraimidis & Spirakis 2006, with exponential keys E/w: smallest win).
-                // Isolated consumers come last, in random order.
+                // The key is (isolated?, E / degree or E): every connected consumer
+                // comes before any isolated one, and isolated ones in random order.
                 scratch.keys.clear();
                 for v in 0..self.nodes {
-                    let e = -(1.0 - rng::unit(rng)).ln();
+                    let e = -(-rng::unit(rng)).ln_1p();
                     let d = g.degree(v) as f64;
-                    let key = if d > 0.0 { e / d } else { f64::INFINITY };
-                    let tiebreak = if d > 0.0 { 0.0 } else { e };
-                    scratch.keys.push((key + tiebreak, v));
+                    let key = if d > 0.0 { e / d } else { e };
+                    scratch.keys.push((d == 0.0, key, v));
                 }
+                let order = |a: &(bool, f64, u32), b: &(bool, f64, u32)| {
+                    a.0.cmp(&b.0).then(a.1.total_cmp(&b.1)).then(a.2.cmp(&b.2))
+                };
                 let k = self.followers as usize;
                 if k < scratch.keys.len() {
-                    scratch
-                        .keys
-                        .select_nth_unstable_by(k, |a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+                    scratch.keys.select_nth_unstable_by(k, order);
                 }
-                out.extend(scratch.keys[..k].iter().map(|&(_, v)| v));
+                // Sort the chosen ones so their order does not depend on how the
+                // standard library's selection leaves them.
+                scratch.keys[..k].sort_unstable_by(order);
+                out.extend(scratch.keys[..k].iter().map(|&(_, _, v)| v));
             }
             _ => sample_range(self.nodes, self.followers, rng, scratch, out),
         }
@@ -371,9 +375,26 @@ fn spread(
         return sample_range(n, k, rng, scratch, out);
     };
     let marks = &mut scratch.marks;
-    // marks: consumers within the exclusion distance of a chosen advocate.
-    marks.clear();
+    // marks: consumers within `radius` ties of a chosen advocate.
+    let exclude = |marks: &mut Marks, v: u32, radius: u32| {
+        marks.set(v as usize);
+        if radius >= 1 {
+            for &u in g.neighbors(v) {
+                marks.set(u as usize);
+                if radius >= 2 {
+                    for &w in g.neighbors(u) {
+                        marks.set(w as usize);
+                    }
+                }
+            }
+        }
+    };
     for radius in [2u32, 1, 0] {
+        // Exclusion zones of the advocates chosen so far, at this radius.
+        marks.clear();
+        for &v in out.iter() {
+            exclude(marks, v, radius);
+        }
         let attempts = 20 * u64::from(k) + 1000;
         for _ in 0..attempts {
             if out.len() as u32 == k {
@@ -384,22 +405,7 @@ fn spread(
                 continue;
             }
             out.push(v);
-            marks.set(v as usize);
-            if radius >= 1 {
-                for &u in g.neighbors(v) {
-                    marks.set(u as usize);
-                    if radius >= 2 {
-                        for &w in g.neighbors(u) {
-                            marks.set(w as usize);
-                        }
-                    }
-                }
-            }
-        }
-        // Relax: forget the exclusion zones, keep the advocates.
-        marks.clear();
-        for &v in out.iter() {
-            marks.set(v as usize);
+            exclude(marks, v, radius);
         }
     }
     // Anything still missing: the first unchosen ids in a random rotation.

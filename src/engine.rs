@@ -71,12 +71,12 @@ const SALT_THRESHOLD: u64 = 3;
 /// touched in the current replicate (touching resets them).
 #[derive(Debug, Clone, Copy, Default)]
 pub(crate) struct Extra {
-    /// Threshold: advocates counted (unweighted) / noticed (complete).
+    /// Threshold: trusted advocates counted (unweighted and complete graphs).
     /// Bass: adopted advocate neighbours.
     pub count: u32,
-    /// Threshold: weighted influence (weighted graphs) or trusted advocates noticed
-    /// (complete). Bass: recruited advocate neighbours.
-    pub value: f32,
+    /// Threshold: summed weights of counted advocates (weighted graphs).
+    /// Bass: recruited advocate neighbours.
+    pub value: f64,
 }
 
 /// Node state is one `u32`: the replicate's epoch in the high 24 bits, the flags in
@@ -84,15 +84,6 @@ pub(crate) struct Extra {
 /// replicate is O(1), and the hot loop reads and writes 4 bytes per consumer.
 pub(crate) const EPOCH_SHIFT: u32 = 8;
 const EPOCH_LIMIT: u32 = 1 << 24;
-
-/// A threshold-rule notice scheduled for a later step.
-#[derive(Debug, Clone, Copy)]
-pub(crate) struct Notice {
-    pub node: u32,
-    pub weight: f32,
-    pub source: Source,
-    pub trusted: bool,
-}
 
 /// Buffers one thread reuses from replicate to replicate.
 #[derive(Debug, Clone)]
@@ -111,8 +102,6 @@ pub struct Scratch {
     pub(crate) starting_next: Vec<(u32, Source)>,
     /// Bass: non-adopters with at least one adopted advocate neighbour.
     pub(crate) exposed: Vec<u32>,
-    /// Threshold: notices by the step they take effect.
-    pub(crate) notices: Vec<Vec<Notice>>,
 }
 
 impl Scratch {
@@ -130,12 +119,11 @@ impl Scratch {
             starting: Vec::new(),
             starting_next: Vec::new(),
             exposed: Vec::new(),
-            notices: Vec::new(),
         }
     }
 
-    /// Forget the previous replicate in O(steps), not O(n).
-    fn begin(&mut self, steps: u32, needs_extra: bool) {
+    /// Forget the previous replicate in O(1), not O(n).
+    fn begin(&mut self, needs_extra: bool) {
         self.epoch += 1;
         if self.epoch == EPOCH_LIMIT {
             self.state.fill(0);
@@ -149,10 +137,6 @@ impl Scratch {
         self.starting.clear();
         self.starting_next.clear();
         self.exposed.clear();
-        self.notices.resize_with(steps as usize, Vec::new);
-        for bucket in &mut self.notices {
-            bucket.clear();
-        }
     }
 }
 
@@ -373,7 +357,7 @@ impl<'a> Replicate<'a> {
     /// Step 1: the influencer's post reaches each follower with probability `reach`
     /// (skipping over those it misses), who adopts if trusted with `conversion`.
     fn influencer_post(&mut self, reach: f64, trust: f64) {
-        let log_miss = (1.0 - reach).ln();
+        let log_miss = (-reach).ln_1p();
         let count = self.s.followers.len() as u64;
         if count == 0 {
             return;
@@ -405,7 +389,7 @@ impl<'a> Replicate<'a> {
 
     /// Step 3: each non-adopter adopts on its own with probability `p`.
     pub fn organic(&mut self, p: f64, source: Source) {
-        let log_miss = (1.0 - p).ln();
+        let log_miss = (-p).ln_1p();
         let n = u64::from(self.nodes);
         let mut v = rng::geometric_skip(&mut self.rng, log_miss);
         while v < n {
@@ -454,7 +438,7 @@ pub fn simulate_replicate(
     scratch: &mut Scratch,
     curve: &mut [StepCounts],
 ) -> ReplicateOutcome {
-    scratch.begin(model.steps, !matches!(model.rule, Rule::Cascade));
+    scratch.begin(!matches!(model.rule, Rule::Cascade));
     let seed = model.seed;
     {
         let mut advocates_rng = rng::stream(seed, replicate, Stream::Advocates);
@@ -508,7 +492,7 @@ pub fn simulate_replicate(
         first_post_done |= posting;
         let active_advocates = match model.rule {
             Rule::Cascade => r.cascade_step(t, posting),
-            Rule::Threshold { threshold } => r.threshold_step(t, starts_now, threshold),
+            Rule::Threshold { threshold } => r.threshold_step(starts_now, threshold),
             Rule::Bass { p, q, dt } => r.bass_step(t, starts_now, p, q, dt),
         };
         if model.external > 0.0 {

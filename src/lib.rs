@@ -19,5 +19,6 @@ pub mod runner;
 pub mod scenario;
 pub mod stats;
 pub mod theory;
+pub mod validation;
 
 pub use error::{Diagnostic, Result, WomError};

@@ -432,3 +432,109 @@ pub fn comparison(dir: &Path, title: &str, series: &[ComparedSeries<'_>]) -> Res
         |root| draw(root, title, series),
     )
 }
+
+/// Simulated points with standard errors, for validation figures.
+pub struct PointSeries {
+    pub name: String,
+    /// (x, y, standard error); drawn with a ±1.96 se bar.
+    pub points: Vec<(f64, f64, f64)>,
+}
+
+/// A validation figure: theory as lines, simulation as points with 95% error bars.
+pub fn validation(
+    dir: &Path,
+    stem: &str,
+    title: &str,
+    axes: (&str, &str),
+    theory: &[(String, Vec<(f64, f64)>)],
+    simulated: &[PointSeries],
+) -> Result<()> {
+    fn draw<DB: DrawingBackend>(
+        root: DrawingArea<DB, Shift>,
+        title: &str,
+        axes: (&str, &str),
+        theory: &[(String, Vec<(f64, f64)>)],
+        simulated: &[PointSeries],
+    ) -> Result<()> {
+        root.fill(&WHITE).map_err(plot_error)?;
+        let xs = theory
+            .iter()
+            .flat_map(|t| t.1.iter().map(|p| p.0))
+            .chain(simulated.iter().flat_map(|s| s.points.iter().map(|p| p.0)));
+        let (x_lo, x_hi) = xs.fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), x| {
+            (a.min(x), b.max(x))
+        });
+        let (x_lo, x_hi) = if x_lo.is_finite() {
+            (x_lo, x_hi.max(x_lo + 1e-9))
+        } else {
+            (0.0, 1.0)
+        };
+        let pad = 0.03 * (x_hi - x_lo);
+        let y_hi = top(theory.iter().flat_map(|t| t.1.iter().map(|p| p.1)).chain(
+            simulated
+                .iter()
+                .flat_map(|s| s.points.iter().map(|p| p.1 + 1.96 * p.2)),
+        ));
+        let mut chart = ChartBuilder::on(&root)
+            .caption(title, (FONT, 30))
+            .margin(24)
+            .x_label_area_size(70)
+            .y_label_area_size(100)
+            .build_cartesian_2d((x_lo - pad)..(x_hi + pad), 0f64..y_hi)
+            .map_err(plot_error)?;
+        chart
+            .configure_mesh()
+            .x_desc(axes.0)
+            .y_desc(axes.1)
+            .label_style((FONT, 20))
+            .axis_desc_style((FONT, 24))
+            .light_line_style(WHITE.mix(0.0))
+            .draw()
+            .map_err(plot_error)?;
+        for (i, (name, curve)) in theory.iter().enumerate() {
+            let colour = PALETTE[i % PALETTE.len()];
+            chart
+                .draw_series(LineSeries::new(
+                    curve.iter().copied(),
+                    colour.stroke_width(2),
+                ))
+                .map_err(plot_error)?
+                .label(format!("theory: {name}"))
+                .legend(move |(x, y)| {
+                    PathElement::new(vec![(x, y), (x + 24, y)], colour.stroke_width(2))
+                });
+        }
+        for (i, s) in simulated.iter().enumerate() {
+            let colour = PALETTE[i % PALETTE.len()];
+            chart
+                .draw_series(s.points.iter().map(|&(x, y, se)| {
+                    ErrorBar::new_vertical(x, y - 1.96 * se, y, y + 1.96 * se, colour.filled(), 10)
+                }))
+                .map_err(plot_error)?;
+            chart
+                .draw_series(
+                    s.points
+                        .iter()
+                        .map(|&(x, y, _)| Circle::new((x, y), 5, colour.filled())),
+                )
+                .map_err(plot_error)?
+                .label(format!("wom: {}", s.name))
+                .legend(move |(x, y)| Circle::new((x + 12, y), 5, colour.filled()));
+        }
+        chart
+            .configure_series_labels()
+            .position(SeriesLabelPosition::UpperLeft)
+            .label_font((FONT, 18))
+            .background_style(WHITE.mix(0.85))
+            .border_style(BLACK.mix(0.4))
+            .draw()
+            .map_err(plot_error)?;
+        root.present().map_err(plot_error)
+    }
+    render(
+        dir,
+        stem,
+        |root| draw(root, title, axes, theory, simulated),
+        |root| draw(root, title, axes, theory, simulated),
+    )
+}

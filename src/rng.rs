@@ -179,7 +179,7 @@ mod tests {
     #[test]
     fn geometric_skip_has_the_right_mean() {
         let p: f64 = 0.1;
-        let log_q = (1.0 - p).ln();
+        let log_q = (-p).ln_1p();
         let mut rng = stream(2, 0, Stream::Statistics);
         let n = 200_000;
         let total: u64 = (0..n).map(|_| geometric_skip(&mut rng, log_q)).sum();

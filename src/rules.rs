@@ -141,7 +141,7 @@ impl Replicate<'_> {
         }
         let kf = f64::from(k);
         let p_aware = 1.0 - (1.0 - self.model.reach).powf(kf);
-        let log_miss = (1.0 - p_aware).ln();
+        let log_miss = (-p_aware).ln_1p();
         let n = u64::from(self.nodes);
         let per = self.model.reach * self.model.conversion;
         let mut v = rng::geometric_skip(&mut self.rng, log_miss);
@@ -195,28 +195,16 @@ impl Replicate<'_> {
     }
 
     /// `threshold`: an advocate counts towards a neighbour v once v has noticed it
-    /// (each pair noticed after a Geometric(reach) delay, then for good); v adopts
-    /// when the trusted, counted Σ w_uv / deg(v) reaches θ_v. Returns the number of
-    /// advocates recommending.
-    pub(crate) fn threshold_step(
-        &mut self,
-        t: u32,
-        recruited_start: bool,
-        threshold: Threshold,
-    ) -> u32 {
+    /// (decided once per pair, with probability `reach`, when the advocate starts)
+    /// and for good; v adopts when the trusted, counted Σ w_uv / deg(v) reaches θ_v.
+    /// Returns the number of advocates recommending.
+    pub(crate) fn threshold_step(&mut self, recruited_start: bool, threshold: Threshold) -> u32 {
         self.take_starters(recruited_start);
         match &self.world.population.topology {
             Topology::Network(_) => {
-                // Notices scheduled by earlier starters take effect now.
-                let mut due = std::mem::take(&mut self.s.notices[t as usize]);
-                for n in &due {
-                    self.notice(n.node, n.weight, n.source, n.trusted, threshold);
-                }
-                due.clear();
-                self.s.notices[t as usize] = due;
                 for i in 0..self.s.starting.len() {
                     let (u, source) = self.s.starting[i];
-                    self.start_threshold_advocate(t, u, source, threshold);
+                    self.start_threshold_advocate(u, source, threshold);
                 }
             }
             Topology::Complete { .. } => self.threshold_well_mixed(threshold),
@@ -224,40 +212,27 @@ impl Replicate<'_> {
         self.started
     }
 
-    fn start_threshold_advocate(&mut self, t: u32, u: u32, source: Source, threshold: Threshold) {
+    /// An advocate starts: each neighbour notices it or not, decided once per pair
+    /// with probability `reach` (SPEC §2); a noticed advocate counts from now on.
+    fn start_threshold_advocate(&mut self, u: u32, source: Source, threshold: Threshold) {
         let world = self.world;
         let Topology::Network(g) = &world.population.topology else {
             unreachable!()
         };
-        let log_miss = (1.0 - self.model.reach).ln();
-        let exposure = self.model.trust_mode == crate::scenario::TrustMode::Exposure;
+        let exposure = self.model.trust_mode == TrustMode::Exposure;
         let weights = g.neighbor_weights(u);
         for (i, &v) in g.neighbors(u).iter().enumerate() {
-            if self.is_taken(v) {
-                continue;
-            }
-            let delay = rng::geometric_skip(&mut self.rng, log_miss);
-            let at = u64::from(t).saturating_add(delay);
-            if at >= u64::from(self.model.steps) {
+            if self.is_taken(v) || !rng::chance(&mut self.rng, self.model.reach) {
                 continue;
             }
             let trusted = !exposure || rng::chance(&mut self.rng, self.model.trust);
-            let weight = weights.map_or(1.0, |w| w[i]);
-            if at == u64::from(t) {
-                self.notice(v, weight, source, trusted, threshold);
-            } else {
-                self.s.notices[at as usize].push(crate::engine::Notice {
-                    node: v,
-                    weight,
-                    source,
-                    trusted,
-                });
-            }
+            let weight = weights.map_or(1.0, |w| f64::from(w[i]));
+            self.notice(v, weight, source, trusted, threshold);
         }
     }
 
     /// v notices an advocate: aware, and if trusted it counts towards θ_v.
-    fn notice(&mut self, v: u32, weight: f32, source: Source, trusted: bool, threshold: Threshold) {
+    fn notice(&mut self, v: u32, weight: f64, source: Source, trusted: bool, threshold: Threshold) {
         if self.is_taken(v) {
             return;
         }
@@ -273,9 +248,11 @@ impl Replicate<'_> {
             .graph()
             .is_some_and(|g| g.is_weighted());
         let st = self.extra(v);
+        // Σ w_uv / deg(v), summed as Σ w_uv in f64 and divided once, so that with
+        // unit weights it equals the unweighted count exactly.
         let share = if weighted {
-            st.value += weight / degree as f32;
-            f64::from(st.value)
+            st.value += weight;
+            st.value / f64::from(degree)
         } else {
             st.count += 1;
             f64::from(st.count) / f64::from(degree)
@@ -289,29 +266,30 @@ impl Replicate<'_> {
     /// draw was made per notice).
     fn peer_trust_bit(&mut self, v: u32) -> bool {
         match self.model.trust_mode {
-            crate::scenario::TrustMode::Consumer => self.peer_trust(v) > 0.0,
-            crate::scenario::TrustMode::Exposure => true,
+            TrustMode::Consumer => self.peer_trust(v) > 0.0,
+            TrustMode::Exposure => true,
         }
     }
 
-    /// `threshold` on a complete population: each step every non-adopter notices a
-    /// Binomial(unnoticed advocates, reach) number of new advocates; O(n) per step.
+    /// `threshold` on a complete population: each advocate that starts this step
+    /// is noticed by each non-adopter with probability `reach`, decided once, so a
+    /// consumer notices Binomial(starters, reach) of them. O(n) in the steps where
+    /// advocates start, nothing in the others.
     fn threshold_well_mixed(&mut self, threshold: Threshold) {
-        let advocates = self.started;
-        if advocates == 0 {
+        let starters = self.s.starting.len() as u32;
+        if starters == 0 || self.nodes < 2 {
             return;
         }
+        let advocates = self.started;
         let others = f64::from(self.nodes - 1);
         let (reach, trust) = (self.model.reach, self.model.trust);
-        let exposure = self.model.trust_mode == crate::scenario::TrustMode::Exposure;
+        let exposure = self.model.trust_mode == TrustMode::Exposure;
         let recruited = self.started_recruited;
         for v in 0..self.nodes {
             if self.is_taken(v) {
                 continue;
             }
-            let noticed = self.extra(v).count;
-            let unnoticed = advocates - noticed;
-            let new = binomial(&mut self.rng, unnoticed, reach);
+            let new = binomial(&mut self.rng, starters, reach);
             if new == 0 {
                 continue;
             }
@@ -324,9 +302,8 @@ impl Replicate<'_> {
                 0
             };
             let st = self.extra(v);
-            st.count += new;
-            st.value += trusted_new as f32;
-            let share = f64::from(st.value) / others;
+            st.count += trusted_new;
+            let share = f64::from(st.count) / others;
             if trusted_new > 0 && share >= self.threshold(v, threshold) {
                 let source = self.advocate_source(recruited, advocates);
                 self.convert(v, source);
@@ -371,6 +348,7 @@ impl Replicate<'_> {
                     let degree = f64::from(self.world.hearing_degree(v));
                     let st = self.extra(v);
                     let (a, recruited) = (st.count, st.value as u32);
+                    debug_assert!(a > 0, "exposed consumers have an advocate neighbour");
                     let total = ((p + q * f64::from(a) / degree) * dt).min(1.0);
                     let imitation = if innovation >= 1.0 {
                         0.0
@@ -388,10 +366,14 @@ impl Replicate<'_> {
                 if advocates > 0 {
                     self.everyone_aware = true;
                 }
-                let share = f64::from(advocates) / f64::from(self.nodes - 1);
+                let share = if self.nodes > 1 {
+                    f64::from(advocates) / f64::from(self.nodes - 1)
+                } else {
+                    0.0
+                };
                 let total = ((p + q * share) * dt).min(1.0);
                 if total > 0.0 {
-                    let log_miss = (1.0 - total).ln();
+                    let log_miss = (-total).ln_1p();
                     let n = u64::from(self.nodes);
                     let recruited = self.started_recruited;
                     let mut v = rng::geometric_skip(&mut self.rng, log_miss);

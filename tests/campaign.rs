@@ -167,3 +167,52 @@ fn advocates_from_a_file_of_labels() {
     let names: Vec<String> = a.iter().map(|&v| labels.label(v)).collect();
     assert_eq!(names, ["alice", "carol"]);
 }
+
+#[test]
+fn spread_keeps_advocates_apart_after_relaxing_to_one_tie() {
+    // On a ring of 1000 with one neighbour each side, no two of 300 advocates can
+    // share a friend (at most 250 fit), so the rule relaxes to "not adjacent"; random
+    // sequential placement of non-adjacent nodes jams near 43% (432 > 300).
+    let ring = "generator = \"watts_strogatz\"\nnodes = 1000\nneighbors = 2\nrewire = 0.0";
+    let (p, plan) = setup(ring, "[advocates]\ncount = 300\nchoose = \"spread\"");
+    let g = p.graph().unwrap();
+    for replicate in 0..5 {
+        let a = advocates(&p, &plan, replicate);
+        assert_eq!(a.len(), 300);
+        let adjacent = a
+            .iter()
+            .filter(|&&u| g.neighbors(u).iter().any(|v| a.contains(v)))
+            .count();
+        assert_eq!(adjacent, 0, "replicate {replicate}");
+    }
+}
+
+#[test]
+fn isolated_followers_by_degree_are_drawn_at_random() {
+    // ER with mean degree 1: ~13.5% of consumers are isolated. Asking for every
+    // connected consumer plus 10 takes 10 isolated ones, which must vary.
+    let (p, _) = setup(
+        "generator = \"erdos_renyi\"\nnodes = 2000\nmean_degree = 1",
+        "",
+    );
+    let g = p.graph().unwrap();
+    let connected = (0..2000u32).filter(|&v| g.degree(v) > 0).count();
+    let (p, plan) = setup(
+        "generator = \"erdos_renyi\"\nnodes = 2000\nmean_degree = 1",
+        &format!(
+            "[influencer]\nfollowers = {}\nfollower_choice = \"by_degree\"",
+            connected + 10
+        ),
+    );
+    let mut scratch = SeedingScratch::new(2000);
+    let isolated = |r: u64, scratch: &mut SeedingScratch| {
+        let mut out = Vec::new();
+        plan.choose_followers(&p, &mut stream(1, r, Stream::Followers), scratch, &mut out);
+        let mut iso: Vec<u32> = out.into_iter().filter(|&v| g.degree(v) == 0).collect();
+        iso.sort_unstable();
+        iso
+    };
+    let first = isolated(0, &mut scratch);
+    assert_eq!(first.len(), 10);
+    assert!((1..5).any(|r| isolated(r, &mut scratch) != first));
+}

@@ -403,3 +403,105 @@ path = "seeds.txt"
     }
     assert!((mean - 1.5).abs() < 0.12, "{mean}");
 }
+
+fn star_file(dir: &Path, leaves: u32, weighted: bool) -> std::path::PathBuf {
+    let edges: String = (1..=leaves)
+        .map(|i| {
+            if weighted {
+                format!("c l{i} 1.0\n")
+            } else {
+                format!("c l{i}\n")
+            }
+        })
+        .collect();
+    let path = dir.join("star.txt");
+    std::fs::write(&path, edges).unwrap();
+    path
+}
+
+#[test]
+fn threshold_noticing_is_decided_once_per_pair() {
+    // The centre of a star is recruited; each of its 4 leaves (θ = 0.5, one tie)
+    // adopts iff it noticed the centre: once per pair with reach = 0.3, however many
+    // steps follow. Conversions ~ Binomial(4, 0.3): mean 1.2, se over R = 4000 is
+    // sqrt(4 · 0.21 / 4000) = 0.0145; allow 0.07. (Retrying each step would give
+    // nearly 4.)
+    let dir = tempfile::tempdir().unwrap();
+    star_file(dir.path(), 4, false);
+    std::fs::write(dir.path().join("centre.txt"), "c\n").unwrap();
+    let text = r#"
+[simulation]
+replicates = 4000
+steps = 50
+[population]
+generator = "edge_list"
+path = "star.txt"
+[word_of_mouth]
+rule = "threshold"
+threshold = 0.5
+reach = 0.3
+trust = 1.0
+advocacy = 0.0
+[advocates]
+choose = "file"
+path = "centre.txt"
+"#;
+    let s = scenario::parse(text, &dir.path().join("s.toml"), &[]).unwrap();
+    let results = simulate_in_memory(&s).unwrap().1;
+    let mean = results
+        .iter()
+        .map(|r| f64::from(r.outcome.conversions))
+        .sum::<f64>()
+        / 4000.0;
+    assert!((mean - 1.2).abs() < 0.07, "{mean}");
+}
+
+#[test]
+fn weighted_threshold_of_one_is_reachable() {
+    // Hub of degree 12, all leaves recruited, unit weights, θ = 1: Σ w / deg = 1
+    // exactly, so the hub adopts (a sum in f32 falls just short of 1).
+    let dir = tempfile::tempdir().unwrap();
+    star_file(dir.path(), 12, true);
+    let leaves: String = (1..=12).map(|i| format!("l{i}\n")).collect();
+    std::fs::write(dir.path().join("leaves.txt"), leaves).unwrap();
+    let text = r#"
+[simulation]
+replicates = 2
+steps = 3
+[population]
+generator = "edge_list"
+path = "star.txt"
+weighted = true
+[word_of_mouth]
+rule = "threshold"
+threshold = 1.0
+reach = 1.0
+trust = 1.0
+[advocates]
+choose = "file"
+path = "leaves.txt"
+"#;
+    let s = scenario::parse(text, &dir.path().join("s.toml"), &[]).unwrap();
+    for r in simulate_in_memory(&s).unwrap().1 {
+        assert_eq!(r.outcome.conversions, 1);
+    }
+}
+
+#[test]
+fn a_one_consumer_market_has_no_advocate_conversions() {
+    let results = run(r#"
+[simulation]
+replicates = 5
+steps = 3
+[population]
+generator = "complete"
+nodes = 1
+[word_of_mouth]
+rule = "bass"
+p = 0.0
+q = 0.5
+"#);
+    for r in results {
+        assert_eq!(r.outcome.conversions, 0);
+    }
+}
