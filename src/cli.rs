@@ -11,6 +11,7 @@ use crate::population;
 use crate::runner::{self, RunOptions};
 use crate::scenario::{self, Override};
 use crate::stats::{self, GraphStats};
+use crate::validation;
 use clap::{Parser, Subcommand};
 use std::ffi::OsString;
 use std::io::{self, IsTerminal, Write};
@@ -131,6 +132,34 @@ enum Command {
         #[command(flatten)]
         options: ScenarioOptions,
     },
+    /// Reproduce a published result, simulation beside theory (docs/validation.md)
+    Reproduce {
+        /// Experiment: er-percolation, configuration-hubs, miller-trust, watts-window,
+        /// bass, bass-ring, kkt-submodular, or all
+        #[arg(value_name = "NAME")]
+        name: String,
+        /// Folder of the validation scenarios
+        #[arg(long, value_name = "DIR", default_value = "scenarios/validation")]
+        scenarios: PathBuf,
+        /// Folder for results; each experiment writes DIR/validation/<name>/
+        #[arg(long, value_name = "DIR", default_value = "output")]
+        out: PathBuf,
+        /// Replicates per point (default: each scenario's own)
+        #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(2..))]
+        replicates: Option<u32>,
+        /// Consumers (default: each scenario's own)
+        #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(10..))]
+        nodes: Option<u32>,
+        /// Worker threads; results do not depend on it
+        #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=1024))]
+        threads: Option<u32>,
+        /// Overwrite earlier results
+        #[arg(long)]
+        force: bool,
+        /// Print nothing but errors
+        #[arg(long, short)]
+        quiet: bool,
+    },
     /// Check scenario files without running them
     Validate {
         /// Scenario files (.toml)
@@ -197,6 +226,47 @@ fn run(cli: Cli) -> Result<()> {
             simulation,
             options,
         } => compare_many(&files, &simulation, &options),
+        Command::Reproduce {
+            name,
+            scenarios,
+            out,
+            replicates,
+            nodes,
+            threads,
+            force,
+            quiet,
+        } => {
+            let names: Vec<&str> = if name == "all" {
+                validation::EXPERIMENTS.to_vec()
+            } else {
+                vec![name.as_str()]
+            };
+            let scale = validation::Scale { replicates, nodes };
+            let work = || -> Result<()> {
+                for name in names {
+                    let dir = out.join("validation").join(name);
+                    let experiment = validation::run(name, &scenarios, scale)?;
+                    runner::prepare_output_dir(&dir, force)?;
+                    validation::write(&experiment, &dir)?;
+                    if !quiet {
+                        let mut stdout = io::stdout().lock();
+                        writeln!(stdout, "{}\n", experiment.title).map_err(io_error)?;
+                        write!(stdout, "{}", validation::table_markdown(&experiment))
+                            .map_err(io_error)?;
+                        writeln!(stdout, "\nwrote {}\n", dir.display()).map_err(io_error)?;
+                    }
+                }
+                Ok(())
+            };
+            match threads {
+                None => work(),
+                Some(n) => rayon::ThreadPoolBuilder::new()
+                    .num_threads(n as usize)
+                    .build()
+                    .map_err(|e| WomError::Runtime(format!("cannot start {n} threads: {e}")))?
+                    .install(work),
+            }
+        }
         Command::Validate {
             files,
             explain,

@@ -470,11 +470,19 @@ pub fn validation(
             (0.0, 1.0)
         };
         let pad = 0.03 * (x_hi - x_lo);
-        let y_hi = top(theory.iter().flat_map(|t| t.1.iter().map(|p| p.1)).chain(
-            simulated
-                .iter()
-                .flat_map(|s| s.points.iter().map(|p| p.1 + 1.96 * p.2)),
-        ));
+        // Fit the data (no floor at 1: some validations plot small errors).
+        let y_hi = theory
+            .iter()
+            .flat_map(|t| t.1.iter().map(|p| p.1))
+            .chain(
+                simulated
+                    .iter()
+                    .flat_map(|s| s.points.iter().map(|p| p.1 + 1.96 * p.2)),
+            )
+            .filter(|v| v.is_finite())
+            .fold(0.0, f64::max)
+            .max(1e-9)
+            * 1.08;
         let mut chart = ChartBuilder::on(&root)
             .caption(title, (FONT, 30))
             .margin(24)

@@ -15,14 +15,15 @@ fn stdout_of(args: &[&str]) -> String {
 
 #[test]
 fn every_shipped_scenario_validates() {
-    let mut files: Vec<String> = std::fs::read_dir("scenarios")
-        .unwrap()
+    let mut files: Vec<String> = ["scenarios", "scenarios/validation"]
+        .iter()
+        .flat_map(|dir| std::fs::read_dir(dir).unwrap())
         .map(|e| e.unwrap().path())
         .filter(|p| p.extension().is_some_and(|e| e == "toml"))
         .map(|p| p.display().to_string())
         .collect();
     files.sort();
-    assert!(files.len() >= 2, "{files:?}");
+    assert!(files.len() >= 10, "{files:?}");
     let mut args = vec!["validate"];
     args.extend(files.iter().map(String::as_str));
     let out = stdout_of(&args);
