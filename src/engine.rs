@@ -11,7 +11,7 @@
 use crate::campaign::{CampaignPlan, SeedingScratch};
 use crate::population::{Population, Topology};
 use crate::rng::{self, Stream, WomRng};
-use crate::scenario::{Rule, Scenario, Threshold, TrustMode};
+use crate::scenario::{Rule, Scenario, Threshold, TrustMode, WordOfMouth};
 
 /// Where a conversion came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -145,14 +145,8 @@ impl Scratch {
 pub struct Model {
     pub steps: u32,
     pub seed: u64,
-    pub rule: Rule,
-    pub reach: f64,
-    pub trust: f64,
-    pub trust_mode: TrustMode,
-    pub conversion: f64,
-    pub advocacy: f64,
-    pub active_steps: u32,
-    pub external: f64,
+    /// The rule and its probabilities, as validated.
+    pub wom: WordOfMouth,
     /// Influencer reach, trust, and whether it posts at each step.
     pub influencer: Option<(f64, f64, Vec<bool>)>,
     /// Whether the recruited advocates recommend at each step.
@@ -169,18 +163,10 @@ impl Model {
             }
             v
         };
-        let w = &s.word_of_mouth;
         Model {
             steps,
             seed: s.simulation.seed,
-            rule: w.rule,
-            reach: w.reach,
-            trust: w.trust,
-            trust_mode: w.trust_mode,
-            conversion: w.conversion,
-            advocacy: w.advocacy,
-            active_steps: w.active_steps,
-            external: w.external,
+            wom: s.word_of_mouth.clone(),
             influencer: s
                 .influencer
                 .as_ref()
@@ -269,8 +255,8 @@ impl<'a> Replicate<'a> {
     #[inline]
     pub(crate) fn fresh_flags(model: &Model, traits_key: u64, v: u32) -> u8 {
         let mut flags = 0;
-        if model.trust_mode == TrustMode::Consumer {
-            if rng::counter_unit(traits_key, u64::from(v), SALT_PEER_TRUST) < model.trust {
+        if model.wom.trust_mode == TrustMode::Consumer {
+            if rng::counter_unit(traits_key, u64::from(v), SALT_PEER_TRUST) < model.wom.trust {
                 flags |= PEER_TRUST;
             }
             if let Some((_, trust, _)) = model.influencer {
@@ -333,7 +319,7 @@ impl<'a> Replicate<'a> {
     /// Probability that `v` trusts a peer's recommendation it noticed, as a factor.
     #[inline]
     pub fn peer_trust(&mut self, v: u32) -> f64 {
-        match self.model.trust_mode {
+        match self.model.wom.trust_mode {
             TrustMode::Consumer => {
                 if self.touch(v) & PEER_TRUST != 0 {
                     1.0
@@ -341,7 +327,7 @@ impl<'a> Replicate<'a> {
                     0.0
                 }
             }
-            TrustMode::Exposure => self.model.trust,
+            TrustMode::Exposure => self.model.wom.trust,
         }
     }
 
@@ -367,7 +353,7 @@ impl<'a> Replicate<'a> {
             let v = self.s.followers[i as usize];
             if !self.is_taken(v) {
                 self.make_aware(v);
-                let trusted = match self.model.trust_mode {
+                let trusted = match self.model.wom.trust_mode {
                     TrustMode::Consumer => {
                         if self.flags(v) & INFLUENCER_TRUST != 0 {
                             1.0
@@ -377,7 +363,7 @@ impl<'a> Replicate<'a> {
                     }
                     TrustMode::Exposure => trust,
                 };
-                if rng::chance(&mut self.rng, self.model.conversion * trusted) {
+                if rng::chance(&mut self.rng, self.model.wom.conversion * trusted) {
                     self.convert(v, Source::Influencer);
                 }
             }
@@ -415,10 +401,10 @@ impl<'a> Replicate<'a> {
             }
             self.conversions += 1;
             self.from[source as usize] += 1;
-            if rng::chance(&mut self.rng, self.model.advocacy) {
-                match self.model.rule {
+            if rng::chance(&mut self.rng, self.model.wom.advocacy) {
+                match self.model.wom.rule {
                     Rule::Cascade => {
-                        self.s.active.push((v, t + self.model.active_steps));
+                        self.s.active.push((v, t + self.model.wom.active_steps));
                     }
                     _ => self.s.starting_next.push((v, Source::WordOfMouth)),
                 }
@@ -438,7 +424,7 @@ pub fn simulate_replicate(
     scratch: &mut Scratch,
     curve: &mut [StepCounts],
 ) -> ReplicateOutcome {
-    scratch.begin(!matches!(model.rule, Rule::Cascade));
+    scratch.begin(!matches!(model.wom.rule, Rule::Cascade));
     let seed = model.seed;
     {
         let mut advocates_rng = rng::stream(seed, replicate, Stream::Advocates);
@@ -490,13 +476,13 @@ pub fn simulate_replicate(
         let posting = model.advocate_posts[t as usize];
         let starts_now = posting && !first_post_done;
         first_post_done |= posting;
-        let active_advocates = match model.rule {
+        let active_advocates = match model.wom.rule {
             Rule::Cascade => r.cascade_step(t, posting),
             Rule::Threshold { threshold } => r.threshold_step(starts_now, threshold),
             Rule::Bass { p, q, dt } => r.bass_step(t, starts_now, p, q, dt),
         };
-        if model.external > 0.0 {
-            r.organic(model.external, Source::Organic);
+        if model.wom.external > 0.0 {
+            r.organic(model.wom.external, Source::Organic);
         }
         r.commit(t);
         let new = r.conversions - before;

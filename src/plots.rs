@@ -7,7 +7,7 @@
 
 use crate::error::{Result, WomError};
 use crate::outputs::{self, Bin, CurveRow};
-use plotters::coord::Shift;
+use plotters::coord::{CoordTranslate, Shift};
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 use std::path::Path;
@@ -96,6 +96,22 @@ fn tick(v: &f64) -> String {
     } else {
         out
     }
+}
+
+/// The legend every figure uses: a white, lightly framed box.
+fn draw_legend<'a, DB: DrawingBackend + 'a, CT: CoordTranslate>(
+    chart: &mut ChartContext<'a, DB, CT>,
+    position: SeriesLabelPosition,
+    font_size: u32,
+) -> Result<()> {
+    chart
+        .configure_series_labels()
+        .position(position)
+        .label_font((FONT, font_size))
+        .background_style(WHITE.mix(0.85))
+        .border_style(BLACK.mix(0.4))
+        .draw()
+        .map_err(plot_error)
 }
 
 /// The y extent of a chart: at least 1, with 5% headroom.
@@ -196,14 +212,7 @@ pub fn conversion(dir: &Path, title: &str, rows: &[CurveRow], replicates: usize)
             .legend(move |(x, y)| {
                 PathElement::new(vec![(x, y), (x + 24, y)], orange.stroke_width(3))
             });
-        chart
-            .configure_series_labels()
-            .position(SeriesLabelPosition::UpperLeft)
-            .label_font((FONT, 20))
-            .background_style(WHITE.mix(0.85))
-            .border_style(BLACK.mix(0.4))
-            .draw()
-            .map_err(plot_error)?;
+        draw_legend(&mut chart, SeriesLabelPosition::UpperLeft, 20)?;
         root.present().map_err(plot_error)
     }
     render(
@@ -262,14 +271,7 @@ pub fn histogram(dir: &Path, title: &str, bins: &[Bin], replicates: usize) -> Re
             .legend(move |(x, y)| {
                 Rectangle::new([(x, y - 7), (x + 24, y + 7)], blue.mix(0.75).filled())
             });
-        chart
-            .configure_series_labels()
-            .position(SeriesLabelPosition::UpperRight)
-            .label_font((FONT, 20))
-            .background_style(WHITE.mix(0.85))
-            .border_style(BLACK.mix(0.4))
-            .draw()
-            .map_err(plot_error)?;
+        draw_legend(&mut chart, SeriesLabelPosition::UpperRight, 20)?;
         root.present().map_err(plot_error)
     }
     render(
@@ -353,14 +355,7 @@ pub fn comparison(dir: &Path, title: &str, series: &[ComparedSeries<'_>]) -> Res
                     PathElement::new(vec![(x, y), (x + 24, y)], colour.stroke_width(3))
                 });
         }
-        chart
-            .configure_series_labels()
-            .position(SeriesLabelPosition::UpperLeft)
-            .label_font((FONT, 18))
-            .background_style(WHITE.mix(0.85))
-            .border_style(BLACK.mix(0.4))
-            .draw()
-            .map_err(plot_error)?;
+        draw_legend(&mut chart, SeriesLabelPosition::UpperLeft, 18)?;
 
         // Conversions per 1,000 spent, one row per scenario (top to bottom).
         let k = series.len();
@@ -529,14 +524,7 @@ pub fn validation(
                 .label(format!("wom: {}", s.name))
                 .legend(move |(x, y)| Circle::new((x + 12, y), 5, colour.filled()));
         }
-        chart
-            .configure_series_labels()
-            .position(SeriesLabelPosition::UpperLeft)
-            .label_font((FONT, 18))
-            .background_style(WHITE.mix(0.85))
-            .border_style(BLACK.mix(0.4))
-            .draw()
-            .map_err(plot_error)?;
+        draw_legend(&mut chart, SeriesLabelPosition::UpperLeft, 18)?;
         root.present().map_err(plot_error)
     }
     render(

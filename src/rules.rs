@@ -51,7 +51,7 @@ impl Replicate<'_> {
             .population
             .graph()
             .is_some_and(|g| g.is_weighted());
-        match (weighted, self.model.trust_mode) {
+        match (weighted, self.model.wom.trust_mode) {
             (false, TrustMode::Exposure) => self.recommend_along::<false, true>(u, source),
             (false, TrustMode::Consumer) => self.recommend_along::<false, false>(u, source),
             (true, TrustMode::Exposure) => self.recommend_along::<true, true>(u, source),
@@ -75,10 +75,10 @@ impl Replicate<'_> {
             unreachable!("recommend is for explicit graphs")
         };
         let model = self.model;
-        let reach = model.reach;
+        let reach = model.wom.reach;
         // Conversion threshold of x for a consumer who trusts (consumer mode) or for
         // anyone (exposure mode, where trust is a per-recommendation chance).
-        let p_trusted = reach * model.conversion * if EXPOSURE { model.trust } else { 1.0 };
+        let p_trusted = reach * model.wom.conversion * if EXPOSURE { model.wom.trust } else { 1.0 };
         let (epoch, traits_key) = (self.epoch, self.traits_key);
         let stamp = epoch << EPOCH_SHIFT;
         let state = &mut self.s.state[..];
@@ -140,10 +140,10 @@ impl Replicate<'_> {
             return;
         }
         let kf = f64::from(k);
-        let p_aware = 1.0 - (1.0 - self.model.reach).powf(kf);
+        let p_aware = 1.0 - (1.0 - self.model.wom.reach).powf(kf);
         let log_miss = (-p_aware).ln_1p();
         let n = u64::from(self.nodes);
-        let per = self.model.reach * self.model.conversion;
+        let per = self.model.wom.reach * self.model.wom.conversion;
         let mut v = rng::geometric_skip(&mut self.rng, log_miss);
         while v < n {
             let id = v as u32;
@@ -219,13 +219,13 @@ impl Replicate<'_> {
         let Topology::Network(g) = &world.population.topology else {
             unreachable!()
         };
-        let exposure = self.model.trust_mode == TrustMode::Exposure;
+        let exposure = self.model.wom.trust_mode == TrustMode::Exposure;
         let weights = g.neighbor_weights(u);
         for (i, &v) in g.neighbors(u).iter().enumerate() {
-            if self.is_taken(v) || !rng::chance(&mut self.rng, self.model.reach) {
+            if self.is_taken(v) || !rng::chance(&mut self.rng, self.model.wom.reach) {
                 continue;
             }
-            let trusted = !exposure || rng::chance(&mut self.rng, self.model.trust);
+            let trusted = !exposure || rng::chance(&mut self.rng, self.model.wom.trust);
             let weight = weights.map_or(1.0, |w| f64::from(w[i]));
             self.notice(v, weight, source, trusted, threshold);
         }
@@ -265,7 +265,7 @@ impl Replicate<'_> {
     /// In consumer mode, whether v trusts peers; in exposure mode always true (the
     /// draw was made per notice).
     fn peer_trust_bit(&mut self, v: u32) -> bool {
-        match self.model.trust_mode {
+        match self.model.wom.trust_mode {
             TrustMode::Consumer => self.peer_trust(v) > 0.0,
             TrustMode::Exposure => true,
         }
@@ -282,8 +282,8 @@ impl Replicate<'_> {
         }
         let advocates = self.started;
         let others = f64::from(self.nodes - 1);
-        let (reach, trust) = (self.model.reach, self.model.trust);
-        let exposure = self.model.trust_mode == TrustMode::Exposure;
+        let (reach, trust) = (self.model.wom.reach, self.model.wom.trust);
+        let exposure = self.model.wom.trust_mode == TrustMode::Exposure;
         let recruited = self.started_recruited;
         for v in 0..self.nodes {
             if self.is_taken(v) {

@@ -114,11 +114,7 @@ fn outbreaks(results: &[ReplicateResult], nodes: u64, cut: f64) -> ((f64, f64), 
     } else {
         mean_se(&large)
     };
-    (size_pair(p, p_se), size)
-}
-
-fn size_pair(a: f64, b: f64) -> (f64, f64) {
-    (a, b)
+    ((p, p_se), size)
 }
 
 fn row(quantity: &str, setting: String, x: f64, (simulated, se): (f64, f64), theory: f64) -> Row {
