@@ -317,14 +317,44 @@ fn configuration_hubs(dir: &Path, scale: Scale) -> Result<Experiment> {
         (pooled_mean, (1.0 / pooled.2).sqrt()),
         theory::percolation_size(&degrees, t),
     ));
+    let tc = theory::percolation_threshold(&degrees);
     rows.push(Row {
         quantity: "threshold T_c = <k>/(<k²> − <k>)".into(),
         setting: "power law 2.5 on 2..100".into(),
         x: 0.0,
         simulated: f64::NAN,
         se: f64::NAN,
-        theory: theory::percolation_threshold(&degrees),
+        theory: tc,
     });
+    // Either side of the threshold, seeded at a hub (k = 32) where an outbreak is
+    // likeliest: none below, S above.
+    for factor in [0.5, 2.0] {
+        let t_here = factor * tc;
+        let s = load(
+            dir,
+            file,
+            scale,
+            vec![
+                set("word_of_mouth.conversion", t_here),
+                set_int("advocates.min_degree", 32),
+                set_int("advocates.max_degree", 32),
+            ],
+        )?;
+        let (n, results) = simulate(&s)?;
+        let (p, _) = outbreaks(&results, n, 0.02);
+        let theory = if factor < 1.0 {
+            0.0
+        } else {
+            theory::outbreak_probability_from_degree(&degrees, t_here, 32)
+        };
+        rows.push(row(
+            "P(large outbreak) either side of T_c, seed degree 32",
+            format!("T = {factor} T_c = {t_here:.4}"),
+            t_here,
+            p,
+            theory,
+        ));
+    }
     Ok(Experiment {
         name: "configuration-hubs",
         title: format!("Hub or leaf seed on a power-law network (T = {t})"),

@@ -77,6 +77,10 @@ fn configuration_model_threshold_size_and_hub_seeds() {
     // The scenario's transmissibility is above the threshold (else nothing to test).
     let tc = rows(&e, "threshold T_c = <k>/(<k²> − <k>)")[0].theory;
     assert!(tc > 0.05 && tc < 0.3, "{tc}");
+    // Below T_c even a hub seed never starts a large outbreak; above it, as 1 − u^k.
+    let sides = rows(&e, "P(large outbreak) either side of T_c, seed degree 32");
+    assert_eq!(sides[0].simulated, 0.0, "{}", sides[0].setting);
+    assert_agrees(sides[1], 0.02);
 }
 
 #[test]
