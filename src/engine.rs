@@ -151,6 +151,8 @@ pub struct Model {
     pub influencer: Option<(f64, f64, Vec<bool>)>,
     /// Whether the recruited advocates recommend at each step.
     pub advocate_posts: Vec<bool>,
+    /// The last step with an influencer or advocate post (0 without any).
+    pub last_post: u32,
 }
 
 impl Model {
@@ -163,8 +165,17 @@ impl Model {
             }
             v
         };
+        let last_post = [
+            s.influencer.as_ref().and_then(|i| i.posts.last().copied()),
+            s.advocates.as_ref().and_then(|a| a.posts.last().copied()),
+        ]
+        .into_iter()
+        .flatten()
+        .max()
+        .unwrap_or(0);
         Model {
             steps,
+            last_post,
             seed: s.simulation.seed,
             wom: s.word_of_mouth.clone(),
             influencer: s
@@ -496,6 +507,21 @@ pub fn simulate_replicate(
             aware: if r.everyone_aware { r.nodes } else { r.aware },
             active_advocates,
         };
+        // A cascade with no active advocate, no post to come and no organic
+        // adoption cannot change any more: the remaining steps repeat this one.
+        if matches!(model.wom.rule, Rule::Cascade)
+            && model.wom.external == 0.0
+            && r.s.active.is_empty()
+            && t >= model.last_post
+        {
+            let still = StepCounts {
+                new_conversions: 0,
+                active_advocates: 0,
+                ..curve[t as usize]
+            };
+            curve[t as usize + 1..].fill(still);
+            break;
+        }
     }
     let half_step = (r.conversions > 0).then(|| {
         curve

@@ -30,6 +30,11 @@ impl Replicate<'_> {
                         self.recommend(u, Source::Advocates);
                     }
                 }
+                // In id order, a large frontier reads the CSR arrays almost
+                // sequentially instead of at random (cache misses dominate).
+                if self.s.active.len() > 256 {
+                    self.s.active.sort_unstable_by_key(|a| a.0);
+                }
                 for i in 0..self.s.active.len() {
                     let u = self.s.active[i].0;
                     self.recommend(u, Source::WordOfMouth);
