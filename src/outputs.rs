@@ -334,6 +334,8 @@ impl Aggregator {
         let mut bins = Vec::new();
         let block = (self.band_memory / (8 * r.max(1))).clamp(1, steps.max(1));
         let mut finals = None;
+        // The previous step's columns (unsorted) and bands.
+        let mut previous: Option<(Vec<f64>, Vec<f64>, [f64; 3], [f64; 3])> = None;
         let mut record = vec![0u8; 8 * steps];
         for first in (0..steps).step_by(block) {
             let width = block.min(steps - first);
@@ -357,6 +359,14 @@ impl Aggregator {
                 let t = first + j;
                 let conv = &mut conversions[j * r..(j + 1) * r];
                 let awa = &mut aware[j * r..(j + 1) * r];
+                // Once every replicate has settled, a step repeats the previous one:
+                // reuse its percentiles instead of sorting again.
+                let repeated = previous
+                    .as_ref()
+                    .is_some_and(|(c, a, _, _)| c[..] == conv[..] && a[..] == awa[..]);
+                if !repeated {
+                    previous = Some((conv.to_vec(), awa.to_vec(), [0.0; 3], [0.0; 3]));
+                }
                 if t + 1 == steps {
                     let mut adopters: Vec<f64> = conv.iter().map(|c| c + recruited).collect();
                     finals = Some(Finals {
@@ -365,11 +375,6 @@ impl Aggregator {
                         aware: Summary::of(awa),
                     });
                 }
-                conv.sort_by(f64::total_cmp);
-                awa.sort_by(f64::total_cmp);
-                if t + 1 == steps {
-                    bins = histogram(conv);
-                }
                 let band = |v: &[f64]| {
                     [
                         percentile(v, 0.05),
@@ -377,7 +382,17 @@ impl Aggregator {
                         percentile(v, 0.95),
                     ]
                 };
-                let (cb, ab) = (band(conv), band(awa));
+                let last = previous.as_mut().expect("set above");
+                if !repeated {
+                    conv.sort_by(f64::total_cmp);
+                    awa.sort_by(f64::total_cmp);
+                    (last.2, last.3) = (band(conv), band(awa));
+                }
+                let (cb, ab) = (last.2, last.3);
+                if t + 1 == steps {
+                    conv.sort_by(f64::total_cmp);
+                    bins = histogram(conv);
+                }
                 let mean = |k: usize| self.sums[t][k] / r as f64;
                 rows.push(CurveRow {
                     step: t as u32,
