@@ -220,6 +220,15 @@ pub fn histogram(sorted: &[f64]) -> Vec<Bin> {
     out
 }
 
+/// One step's values over replicates (unsorted) and their 5/50/95% bands, kept to
+/// recognise a step that repeats the previous one.
+struct StepColumns {
+    conversions: Vec<f64>,
+    aware: Vec<f64>,
+    conversion_band: [f64; 3],
+    aware_band: [f64; 3],
+}
+
 /// What [`Aggregator::finish`] computes.
 #[derive(Debug, Clone)]
 pub struct Aggregates {
@@ -334,8 +343,7 @@ impl Aggregator {
         let mut bins = Vec::new();
         let block = (self.band_memory / (8 * r.max(1))).clamp(1, steps.max(1));
         let mut finals = None;
-        // The previous step's columns (unsorted) and bands.
-        let mut previous: Option<(Vec<f64>, Vec<f64>, [f64; 3], [f64; 3])> = None;
+        let mut previous: Option<StepColumns> = None;
         let mut record = vec![0u8; 8 * steps];
         for first in (0..steps).step_by(block) {
             let width = block.min(steps - first);
@@ -363,9 +371,14 @@ impl Aggregator {
                 // reuse its percentiles instead of sorting again.
                 let repeated = previous
                     .as_ref()
-                    .is_some_and(|(c, a, _, _)| c[..] == conv[..] && a[..] == awa[..]);
+                    .is_some_and(|p| p.conversions[..] == conv[..] && p.aware[..] == awa[..]);
                 if !repeated {
-                    previous = Some((conv.to_vec(), awa.to_vec(), [0.0; 3], [0.0; 3]));
+                    previous = Some(StepColumns {
+                        conversions: conv.to_vec(),
+                        aware: awa.to_vec(),
+                        conversion_band: [0.0; 3],
+                        aware_band: [0.0; 3],
+                    });
                 }
                 if t + 1 == steps {
                     let mut adopters: Vec<f64> = conv.iter().map(|c| c + recruited).collect();
@@ -386,9 +399,9 @@ impl Aggregator {
                 if !repeated {
                     conv.sort_by(f64::total_cmp);
                     awa.sort_by(f64::total_cmp);
-                    (last.2, last.3) = (band(conv), band(awa));
+                    (last.conversion_band, last.aware_band) = (band(conv), band(awa));
                 }
-                let (cb, ab) = (last.2, last.3);
+                let (cb, ab) = (last.conversion_band, last.aware_band);
                 if t + 1 == steps {
                     conv.sort_by(f64::total_cmp);
                     bins = histogram(conv);
