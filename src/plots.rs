@@ -7,6 +7,7 @@
 
 use crate::error::{Result, WomError};
 use crate::outputs::{self, Bin, CurveRow};
+use plotters::coord::types::RangedCoordf64;
 use plotters::coord::{CoordTranslate, Shift};
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
@@ -98,6 +99,26 @@ fn tick(v: &f64) -> String {
     }
 }
 
+/// Axes with titles and whole-number tick labels, no minor grid.
+fn draw_axes<'a, DB: DrawingBackend + 'a>(
+    chart: &mut ChartContext<'a, DB, Cartesian2d<RangedCoordf64, RangedCoordf64>>,
+    x_desc: &str,
+    y_desc: &str,
+    label_size: u32,
+) -> Result<()> {
+    chart
+        .configure_mesh()
+        .x_desc(x_desc)
+        .y_desc(y_desc)
+        .x_label_formatter(&tick)
+        .y_label_formatter(&tick)
+        .label_style((FONT, label_size))
+        .axis_desc_style((FONT, label_size + 4))
+        .light_line_style(WHITE.mix(0.0))
+        .draw()
+        .map_err(plot_error)
+}
+
 /// The legend every figure uses: a white, lightly framed box.
 fn draw_legend<'a, DB: DrawingBackend + 'a, CT: CoordTranslate>(
     chart: &mut ChartContext<'a, DB, CT>,
@@ -159,17 +180,12 @@ pub fn conversion(dir: &Path, title: &str, rows: &[CurveRow], replicates: usize)
             .build_cartesian_2d(0f64..x_max, 0f64..y_max)
             .map_err(plot_error)?
             .set_secondary_coord(0f64..x_max, 0f64..aware_max);
-        chart
-            .configure_mesh()
-            .x_desc("time step (step 0 = launch day)")
-            .y_desc("conversions (consumers, cumulative)")
-            .x_label_formatter(&tick)
-            .y_label_formatter(&tick)
-            .label_style((FONT, 20))
-            .axis_desc_style((FONT, 24))
-            .light_line_style(WHITE.mix(0.0))
-            .draw()
-            .map_err(plot_error)?;
+        draw_axes(
+            &mut chart,
+            "time step (step 0 = launch day)",
+            "conversions (consumers, cumulative)",
+            20,
+        )?;
         chart
             .configure_secondary_axes()
             .y_desc("aware consumers (cumulative)")
@@ -247,17 +263,12 @@ pub fn histogram(dir: &Path, title: &str, bins: &[Bin], replicates: usize) -> Re
             .y_label_area_size(100)
             .build_cartesian_2d(lo..hi, 0f64..y_max)
             .map_err(plot_error)?;
-        chart
-            .configure_mesh()
-            .x_desc("final conversions (consumers)")
-            .y_desc("replicates")
-            .x_label_formatter(&tick)
-            .y_label_formatter(&tick)
-            .label_style((FONT, 20))
-            .axis_desc_style((FONT, 24))
-            .light_line_style(WHITE.mix(0.0))
-            .draw()
-            .map_err(plot_error)?;
+        draw_axes(
+            &mut chart,
+            "final conversions (consumers)",
+            "replicates",
+            20,
+        )?;
         let blue = PALETTE[0];
         chart
             .draw_series(bins.iter().map(|b| {
@@ -321,17 +332,12 @@ pub fn comparison(dir: &Path, title: &str, series: &[ComparedSeries<'_>]) -> Res
             .y_label_area_size(90)
             .build_cartesian_2d(0f64..x_max, 0f64..y_max)
             .map_err(plot_error)?;
-        chart
-            .configure_mesh()
-            .x_desc("time step (step 0 = launch day)")
-            .y_desc("conversions (consumers, cumulative)")
-            .x_label_formatter(&tick)
-            .y_label_formatter(&tick)
-            .label_style((FONT, 18))
-            .axis_desc_style((FONT, 20))
-            .light_line_style(WHITE.mix(0.0))
-            .draw()
-            .map_err(plot_error)?;
+        draw_axes(
+            &mut chart,
+            "time step (step 0 = launch day)",
+            "conversions (consumers, cumulative)",
+            18,
+        )?;
         for (i, s) in series.iter().enumerate() {
             let colour = PALETTE[i % PALETTE.len()];
             if s.replicates > 1 {
