@@ -224,11 +224,6 @@ impl CampaignPlan {
         })
     }
 
-    /// Number of influencer followers in every replicate.
-    pub fn follower_count(&self) -> u32 {
-        self.followers
-    }
-
     /// Draw the influencer's followers into `out` (cleared first).
     pub fn choose_followers(
         &self,

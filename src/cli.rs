@@ -97,15 +97,20 @@ impl SimulationOptions {
 
     /// Run `work` on a rayon pool of the requested size.
     fn with_threads<T: Send>(&self, work: impl FnOnce() -> T + Send) -> Result<T> {
-        match self.threads {
-            None => Ok(work()),
-            Some(n) => {
-                let pool = rayon::ThreadPoolBuilder::new()
-                    .num_threads(n as usize)
-                    .build()
-                    .map_err(|e| WomError::Runtime(format!("cannot start {n} threads: {e}")))?;
-                Ok(pool.install(work))
-            }
+        with_threads(self.threads, work)
+    }
+}
+
+/// Run `work` on a rayon pool of `threads` threads, or the default pool.
+fn with_threads<T: Send>(threads: Option<u32>, work: impl FnOnce() -> T + Send) -> Result<T> {
+    match threads {
+        None => Ok(work()),
+        Some(n) => {
+            let pool = rayon::ThreadPoolBuilder::new()
+                .num_threads(n as usize)
+                .build()
+                .map_err(|e| WomError::Runtime(format!("cannot start {n} threads: {e}")))?;
+            Ok(pool.install(work))
         }
     }
 }
@@ -258,14 +263,7 @@ fn run(cli: Cli) -> Result<()> {
                 }
                 Ok(())
             };
-            match threads {
-                None => work(),
-                Some(n) => rayon::ThreadPoolBuilder::new()
-                    .num_threads(n as usize)
-                    .build()
-                    .map_err(|e| WomError::Runtime(format!("cannot start {n} threads: {e}")))?
-                    .install(work),
-            }
+            with_threads(threads, work)?
         }
         Command::Validate {
             files,

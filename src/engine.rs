@@ -490,7 +490,7 @@ pub fn simulate_replicate(
         let active_advocates = match model.wom.rule {
             Rule::Cascade => r.cascade_step(t, posting),
             Rule::Threshold { threshold } => r.threshold_step(starts_now, threshold),
-            Rule::Bass { p, q, dt } => r.bass_step(t, starts_now, p, q, dt),
+            Rule::Bass { p, q, dt } => r.bass_step(starts_now, p, q, dt),
         };
         if model.wom.external > 0.0 {
             r.organic(model.wom.external, Source::Organic);
