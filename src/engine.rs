@@ -58,9 +58,7 @@ pub struct ReplicateOutcome {
 pub(crate) const ADOPTED: u8 = 1;
 pub(crate) const AWARE: u8 = 2;
 pub(crate) const PENDING: u8 = 4;
-pub(crate) const PEER_TRUST: u8 = 8;
-const INFLUENCER_TRUST: u8 = 16;
-pub(crate) const EXPOSED: u8 = 32;
+pub(crate) const EXPOSED: u8 = 8;
 
 // Salts of the counter-based trait draws.
 const SALT_PEER_TRUST: u64 = 1;
@@ -95,6 +93,11 @@ pub struct Scratch {
     pub(crate) recruited: Vec<u32>,
     pub(crate) followers: Vec<u32>,
     pub(crate) pending: Vec<(u32, Source)>,
+    /// Cascade: the neighbours one recommendation converts (see `recommend_along`).
+    pub(crate) hits: Vec<u32>,
+    /// Cascade: a large frontier as a bitmap, to visit it in id order; all zero
+    /// between uses.
+    pub(crate) frontier_bits: Vec<u64>,
     /// Cascade: word-of-mouth advocates and the last step they recommend.
     pub(crate) active: Vec<(u32, u32)>,
     /// Threshold and bass: advocates starting to recommend this step, next step.
@@ -115,6 +118,8 @@ impl Scratch {
             recruited: Vec::new(),
             followers: Vec::new(),
             pending: Vec::new(),
+            hits: Vec::new(),
+            frontier_bits: Vec::new(),
             active: Vec::new(),
             starting: Vec::new(),
             starting_next: Vec::new(),
@@ -261,38 +266,34 @@ impl<'a> Replicate<'a> {
         self.flags(v) & (ADOPTED | PENDING) != 0
     }
 
-    /// The flags of a consumer touched for the first time in this replicate: its
-    /// traits, drawn from the counter-based traits stream.
+    /// Whether `v` trusts peers' recommendations (consumer mode). Traits are drawn
+    /// from the counter-based traits stream when asked for, not stored: they are
+    /// the same whenever they are read, and cost nothing for a consumer the rules
+    /// never ask about.
     #[inline]
-    pub(crate) fn fresh_flags(model: &Model, traits_key: u64, v: u32) -> u8 {
-        let mut flags = 0;
-        if model.wom.trust_mode == TrustMode::Consumer {
-            if rng::counter_unit(traits_key, u64::from(v), SALT_PEER_TRUST) < model.wom.trust {
-                flags |= PEER_TRUST;
-            }
-            if let Some((_, trust, _)) = model.influencer {
-                if rng::counter_unit(traits_key, u64::from(v), SALT_INFLUENCER_TRUST) < trust {
-                    flags |= INFLUENCER_TRUST;
-                }
-            }
-        }
-        flags
+    pub(crate) fn trusts_peers(model: &Model, traits_key: u64, v: u32) -> bool {
+        rng::counter_unit(traits_key, u64::from(v), SALT_PEER_TRUST) < model.wom.trust
     }
 
-    /// Bring `v` into this replicate (traits drawn, counters reset on first touch)
-    /// and return its flags.
+    /// Whether `v` trusts the influencer it follows (consumer mode).
+    #[inline]
+    fn trusts_influencer(&self, v: u32, trust: f64) -> bool {
+        rng::counter_unit(self.traits_key, u64::from(v), SALT_INFLUENCER_TRUST) < trust
+    }
+
+    /// Bring `v` into this replicate (counters reset on first touch) and return
+    /// its flags.
     #[inline]
     pub fn touch(&mut self, v: u32) -> u8 {
         let packed = self.s.state[v as usize];
         if packed >> EPOCH_SHIFT == self.epoch {
             return packed as u8;
         }
-        let flags = Self::fresh_flags(self.model, self.traits_key, v);
-        self.s.state[v as usize] = (self.epoch << EPOCH_SHIFT) | u32::from(flags);
+        self.s.state[v as usize] = self.epoch << EPOCH_SHIFT;
         if !self.s.extra.is_empty() {
             self.s.extra[v as usize] = Extra::default();
         }
-        flags
+        0
     }
 
     /// Set the flags of a touched consumer.
@@ -332,7 +333,7 @@ impl<'a> Replicate<'a> {
     pub fn peer_trust(&mut self, v: u32) -> f64 {
         match self.model.wom.trust_mode {
             TrustMode::Consumer => {
-                if self.touch(v) & PEER_TRUST != 0 {
+                if Self::trusts_peers(self.model, self.traits_key, v) {
                     1.0
                 } else {
                     0.0
@@ -366,7 +367,7 @@ impl<'a> Replicate<'a> {
                 self.make_aware(v);
                 let trusted = match self.model.wom.trust_mode {
                     TrustMode::Consumer => {
-                        if self.flags(v) & INFLUENCER_TRUST != 0 {
+                        if self.trusts_influencer(v, trust) {
                             1.0
                         } else {
                             0.0

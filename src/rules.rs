@@ -4,7 +4,7 @@
 //! tie is ever enumerated: every non-adopter hears every active advocate, so the
 //! rules work with counts of advocates instead.
 
-use crate::engine::{Replicate, Source, ADOPTED, AWARE, EPOCH_SHIFT, EXPOSED, PEER_TRUST, PENDING};
+use crate::engine::{Replicate, Source, ADOPTED, AWARE, EPOCH_SHIFT, EXPOSED, PENDING};
 use crate::population::Topology;
 use crate::rng;
 use crate::scenario::{Threshold, TrustMode};
@@ -32,12 +32,21 @@ impl Replicate<'_> {
                 }
                 // In id order, a large frontier reads the CSR arrays almost
                 // sequentially instead of at random (cache misses dominate).
-                if self.s.active.len() > 256 {
-                    self.s.active.sort_unstable_by_key(|a| a.0);
-                }
-                for i in 0..self.s.active.len() {
-                    let u = self.s.active[i].0;
-                    self.recommend(u, Source::WordOfMouth);
+                // The order comes from a bitmap of the frontier (one bit per
+                // consumer, scanned a word at a time) when the frontier is dense
+                // enough for the scan to cost less than sorting it.
+                let frontier = self.s.active.len();
+                let words = (self.nodes as usize).div_ceil(64);
+                if frontier > 256 && frontier * 16 >= words {
+                    self.recommend_in_id_order(words);
+                } else {
+                    if frontier > 256 {
+                        self.s.active.sort_unstable_by_key(|a| a.0);
+                    }
+                    for i in 0..frontier {
+                        let u = self.s.active[i].0;
+                        self.recommend(u, Source::WordOfMouth);
+                    }
                 }
             }
             Topology::Complete { .. } => self.cascade_well_mixed(recruited, wom),
@@ -45,6 +54,25 @@ impl Replicate<'_> {
         // Advocates whose last active step was this one retire.
         self.s.active.retain(|&(_, last)| last > t);
         recruited + wom
+    }
+
+    /// The word-of-mouth advocates recommend in increasing id order (each is in
+    /// `active` once), through a bitmap left all zero for the next step.
+    fn recommend_in_id_order(&mut self, words: usize) {
+        if self.s.frontier_bits.len() < words {
+            self.s.frontier_bits.resize(words, 0);
+        }
+        for &(u, _) in &self.s.active {
+            self.s.frontier_bits[u as usize / 64] |= 1 << (u % 64);
+        }
+        for w in 0..words {
+            let mut bits = std::mem::take(&mut self.s.frontier_bits[w]);
+            while bits != 0 {
+                let u = (w * 64) as u32 + bits.trailing_zeros();
+                self.recommend(u, Source::WordOfMouth);
+                bits &= bits - 1;
+            }
+        }
     }
 
     /// One advocate's recommendations along its ties: the hot loop, specialised
@@ -64,11 +92,15 @@ impl Replicate<'_> {
         }
     }
 
-    /// One read of the neighbour's 4-byte state, one uniform draw x, one write.
-    /// x decides both: noticed when x < reach, converted when
-    /// x < reach · trust · conversion · w (converted ⊂ noticed). The state,
-    /// generator and counters are borrowed into locals so they stay in registers
-    /// (cascade needs no per-consumer counters).
+    /// One read of the neighbour's 4-byte state, one uniform draw x, one write,
+    /// and no branch on the data that the predictor cannot guess: x decides both
+    /// noticing (x < reach) and converting (x < reach · trust · conversion · w,
+    /// so converted ⊂ noticed), and the outcome is folded in with masks. Whether a
+    /// neighbour was touched before or has adopted is unpredictable, and a
+    /// mispredicted branch costs more than the arithmetic (it would also stall
+    /// the state reads that can otherwise overlap). The draw is made for every
+    /// tie, even one to an adopter, which keeps the loop straight. The state,
+    /// generator and counters are borrowed into locals so they stay in registers.
     #[inline]
     fn recommend_along<const WEIGHTED: bool, const EXPOSURE: bool>(
         &mut self,
@@ -86,54 +118,49 @@ impl Replicate<'_> {
         let p_trusted = reach * model.wom.conversion * if EXPOSURE { model.wom.trust } else { 1.0 };
         let (epoch, traits_key) = (self.epoch, self.traits_key);
         let stamp = epoch << EPOCH_SHIFT;
-        let state = &mut self.s.state[..];
-        let pending = &mut self.s.pending;
-        let mut rng = self.rng.clone();
-        let mut aware = self.aware;
         let neighbors = g.neighbors(u);
         let weights = if WEIGHTED {
             g.neighbor_weights(u).unwrap_or(&[])
         } else {
             &[]
         };
+        // Converted neighbours are written at `hits[converted]` unconditionally
+        // and counted only when they convert: a push without a branch.
+        if self.s.hits.len() <= neighbors.len() {
+            self.s.hits.resize(neighbors.len() + 1, 0);
+        }
+        let hits = &mut self.s.hits[..];
+        let state = &mut self.s.state[..];
+        let mut rng = self.rng.clone();
+        let mut aware = self.aware;
+        let mut converted = 0usize;
         for (i, &v) in neighbors.iter().enumerate() {
             let packed = state[v as usize];
-            let fresh = packed >> EPOCH_SHIFT != epoch;
-            let flags = if fresh { 0 } else { packed as u8 };
-            if flags & (ADOPTED | PENDING) != 0 {
-                continue;
-            }
+            let current = u32::from(packed >> EPOCH_SHIFT == epoch).wrapping_neg();
+            let flags = (packed & current) as u8;
             let x = rng::unit(&mut rng);
-            if x >= reach {
-                continue;
-            }
-            // Branch-free on `fresh` (half the ties of a spreading cascade lead to a
-            // consumer touched for the first time, so a branch would mispredict):
-            // traits are a pure function of (replicate, consumer), so OR-ing them
-            // in again is harmless.
-            let flags = if EXPOSURE {
-                flags
+            let p = if WEIGHTED {
+                p_trusted * f64::from(weights[i])
             } else {
-                flags | Replicate::fresh_flags(model, traits_key, v)
-            };
-            let mut p = if EXPOSURE || flags & PEER_TRUST != 0 {
                 p_trusted
-            } else {
-                0.0
             };
-            if WEIGHTED {
-                p *= f64::from(weights[i]);
-            }
-            aware += u32::from(flags & AWARE == 0);
-            let mut new = flags | AWARE;
-            if x < p {
-                new |= PENDING;
-                pending.push((v, source));
-            }
+            let open = flags & (ADOPTED | PENDING) == 0;
+            let noticed = open & (x < reach);
+            // In consumer mode the trait is looked up only for a would-be
+            // conversion: rare when p is small, so that branch predicts well.
+            let converts =
+                noticed & (x < p) && (EXPOSURE || Replicate::trusts_peers(model, traits_key, v));
+            // Adopters and pending consumers are aware already.
+            aware += u32::from(noticed & (flags & AWARE == 0));
+            let new = flags | (u8::from(noticed) * AWARE) | (u8::from(converts) * PENDING);
             state[v as usize] = stamp | u32::from(new);
+            hits[converted] = v;
+            converted += usize::from(converts);
         }
         self.rng = rng;
         self.aware = aware;
+        let pending = &mut self.s.pending;
+        pending.extend(hits[..converted].iter().map(|&v| (v, source)));
     }
 
     /// `cascade` on a complete population: each non-adopter hears all `k` active
