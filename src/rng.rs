@@ -121,6 +121,77 @@ pub fn geometric_skip(rng: &mut WomRng, log_q: f64) -> u64 {
     }
 }
 
+/// Gaps between successes in Bernoulli(p) trials with p fixed: the number of
+/// failures before the next success, G = ⌊ln(x) / ln(1 − p)⌋ for a uniform x in
+/// (0, 1]. Used to skip over the ties a recommendation does not convert instead
+/// of drawing once per tie.
+///
+/// A logarithm costs as much as a dozen per-tie draws, so the draw is read from a
+/// table instead: x's top 12 bits pick one of 4,096 buckets, and in every bucket
+/// where the formula gives the same G at both ends it gives that G throughout (it
+/// is monotone in x). Only draws that land in a bucket straddling a step of G (a
+/// few percent for the p that matter) evaluate the formula. The result is the
+/// formula's, bit for bit.
+#[derive(Debug, Clone)]
+pub struct Gaps {
+    /// 1 / ln(1 − p): -inf for p = 0, -0 for p = 1.
+    inv_log_miss: f64,
+    /// G for each bucket of x, or [`Gaps::STRADDLES`].
+    table: Box<[u32]>,
+}
+
+impl Gaps {
+    const BUCKET_BITS: u32 = 12;
+    const STRADDLES: u32 = u32::MAX;
+
+    /// Gaps for success probability `p` in [0, 1].
+    pub fn new(p: f64) -> Self {
+        let mut gaps = Gaps {
+            inv_log_miss: 1.0 / (-p).ln_1p(),
+            table: Box::new([]),
+        };
+        let shift = 64 - Self::BUCKET_BITS;
+        gaps.table = (0..1u64 << Self::BUCKET_BITS)
+            .map(|bucket| {
+                let first = gaps.by_formula(bucket << shift);
+                let last = gaps.by_formula((bucket << shift) | ((1 << shift) - 1));
+                if first == last && first < Self::STRADDLES as usize {
+                    first as u32
+                } else {
+                    Self::STRADDLES
+                }
+            })
+            .collect();
+        gaps
+    }
+
+    /// Whether every trial fails (p = 0).
+    pub fn never(&self) -> bool {
+        self.inv_log_miss == f64::NEG_INFINITY
+    }
+
+    /// The number of failures before the next success (`usize::MAX` when p = 0).
+    #[inline]
+    pub fn draw(&self, rng: &mut WomRng) -> usize {
+        let bits = rng.next_u64();
+        match self.table[(bits >> (64 - Self::BUCKET_BITS)) as usize] {
+            Self::STRADDLES => self.by_formula(bits),
+            gap => gap as usize,
+        }
+    }
+
+    /// G for the 64 random bits `bits` (x from their top 53), from the formula.
+    #[cold]
+    fn by_formula(&self, bits: u64) -> usize {
+        if self.never() {
+            return usize::MAX;
+        }
+        let x = 1.0 - (bits >> 11) as f64 * (1.0 / (1u64 << 53) as f64); // (0, 1]
+                                                                         // The product is >= 0, so truncation is the floor (saturating at the top).
+        (x.ln() * self.inv_log_miss) as usize
+    }
+}
+
 /// The key of a counter-based stream: draws indexed by consumer id, for traits that
 /// are read in any order and only for the consumers a replicate touches.
 pub fn stream_key(seed: u64, replicate: u64, stream: Stream) -> u64 {
@@ -174,6 +245,47 @@ mod tests {
         for c in counts {
             assert!((c as f64 - 100_000.0).abs() < 5.0 * 289.0, "{counts:?}");
         }
+    }
+
+    #[test]
+    fn gap_table_gives_the_formula_bit_for_bit() {
+        for p in [1e-6, 0.003, 0.05, 0.2, 0.5, 0.93, 1.0] {
+            let gaps = Gaps::new(p);
+            let mut rng = stream(3, 0, Stream::Statistics);
+            let mut straddling = 0;
+            for _ in 0..200_000 {
+                let bits = rng.clone().next_u64();
+                let g = gaps.draw(&mut rng);
+                assert_eq!(g, gaps.by_formula(bits), "p = {p}");
+                straddling += usize::from(gaps.table[(bits >> 52) as usize] == Gaps::STRADDLES);
+            }
+            // The table must spare the logarithm for most draws where the draws are
+            // frequent (for small p they come once per 1/p ties anyway).
+            if (0.02..=0.5).contains(&p) {
+                assert!(straddling < 200_000 / 10, "p = {p}: {straddling}");
+            }
+        }
+        assert_eq!(
+            Gaps::new(0.0).draw(&mut stream(1, 0, Stream::Statistics)),
+            usize::MAX
+        );
+        assert!(Gaps::new(0.0).never());
+    }
+
+    #[test]
+    fn gaps_are_geometric() {
+        // P(G = k) = (1 - p)^k p: check the mean and P(G = 0) for p = 0.2.
+        let p = 0.2;
+        let gaps = Gaps::new(p);
+        let mut rng = stream(4, 0, Stream::Statistics);
+        let n = 400_000;
+        let draws: Vec<usize> = (0..n).map(|_| gaps.draw(&mut rng)).collect();
+        let mean = draws.iter().sum::<usize>() as f64 / n as f64;
+        // Mean (1-p)/p = 4, variance (1-p)/p^2 = 20: se = sqrt(20/n) ~ 0.0071.
+        assert!((mean - 4.0).abs() < 5.0 * 0.0071, "{mean}");
+        let zeros = draws.iter().filter(|&&g| g == 0).count() as f64 / n as f64;
+        // se = sqrt(0.2 * 0.8 / n) ~ 0.00063.
+        assert!((zeros - p).abs() < 5.0 * 0.00063, "{zeros}");
     }
 
     #[test]

@@ -4,7 +4,10 @@
 //! tie is ever enumerated: every non-adopter hears every active advocate, so the
 //! rules work with counts of advocates instead.
 
-use crate::engine::{Replicate, Source, ADOPTED, AWARE, EPOCH_SHIFT, EXPOSED, PENDING};
+use crate::engine::{
+    flags_at, stamp, NodeState, Noticed, Replicate, Scratch, Skipping, Source, ADOPTED, AWARE,
+    EXPOSED, PENDING,
+};
 use crate::population::Topology;
 use crate::rng;
 use crate::scenario::{Threshold, TrustMode};
@@ -66,7 +69,11 @@ impl Replicate<'_> {
             self.s.frontier_bits[u as usize / 64] |= 1 << (u % 64);
         }
         for w in 0..words {
-            let mut bits = std::mem::take(&mut self.s.frontier_bits[w]);
+            let mut bits = self.s.frontier_bits[w];
+            if bits == 0 {
+                continue;
+            }
+            self.s.frontier_bits[w] = 0;
             while bits != 0 {
                 let u = (w * 64) as u32 + bits.trailing_zeros();
                 self.recommend(u, Source::WordOfMouth);
@@ -84,6 +91,16 @@ impl Replicate<'_> {
             .population
             .graph()
             .is_some_and(|g| g.is_weighted());
+        let model = self.model;
+        match (weighted, &model.skipping, model.wom.trust_mode) {
+            (false, Some(skipping), TrustMode::Exposure) => {
+                return self.recommend_skipping::<true>(u, source, skipping);
+            }
+            (false, Some(skipping), TrustMode::Consumer) => {
+                return self.recommend_skipping::<false>(u, source, skipping);
+            }
+            _ => {}
+        }
         match (weighted, self.model.wom.trust_mode) {
             (false, TrustMode::Exposure) => self.recommend_along::<false, true>(u, source),
             (false, TrustMode::Consumer) => self.recommend_along::<false, false>(u, source),
@@ -117,7 +134,7 @@ impl Replicate<'_> {
         // anyone (exposure mode, where trust is a per-recommendation chance).
         let p_trusted = reach * model.wom.conversion * if EXPOSURE { model.wom.trust } else { 1.0 };
         let (epoch, traits_key) = (self.epoch, self.traits_key);
-        let stamp = epoch << EPOCH_SHIFT;
+        let stamp = stamp(epoch);
         let neighbors = g.neighbors(u);
         let weights = if WEIGHTED {
             g.neighbor_weights(u).unwrap_or(&[])
@@ -126,18 +143,13 @@ impl Replicate<'_> {
         };
         // Converted neighbours are written at `hits[converted]` unconditionally
         // and counted only when they convert: a push without a branch.
-        if self.s.hits.len() <= neighbors.len() {
-            self.s.hits.resize(neighbors.len() + 1, 0);
-        }
-        let hits = &mut self.s.hits[..];
+        let hits = Scratch::room(&mut self.s.hits, neighbors.len());
         let state = &mut self.s.state[..];
         let mut rng = self.rng.clone();
         let mut aware = self.aware;
         let mut converted = 0usize;
         for (i, &v) in neighbors.iter().enumerate() {
-            let packed = state[v as usize];
-            let current = u32::from(packed >> EPOCH_SHIFT == epoch).wrapping_neg();
-            let flags = (packed & current) as u8;
+            let flags = flags_at(state[v as usize], stamp);
             let x = rng::unit(&mut rng);
             let p = if WEIGHTED {
                 p_trusted * f64::from(weights[i])
@@ -153,7 +165,7 @@ impl Replicate<'_> {
             // Adopters and pending consumers are aware already.
             aware += u32::from(noticed & (flags & AWARE == 0));
             let new = flags | (u8::from(noticed) * AWARE) | (u8::from(converts) * PENDING);
-            state[v as usize] = stamp | u32::from(new);
+            state[v as usize] = stamp | NodeState::from(new);
             hits[converted] = v;
             converted += usize::from(converts);
         }
@@ -161,6 +173,74 @@ impl Replicate<'_> {
         self.aware = aware;
         let pending = &mut self.s.pending;
         pending.extend(hits[..converted].iter().map(|&v| (v, source)));
+    }
+
+    /// The same outcomes as [`Self::recommend_along`], drawn by skipping (see
+    /// [`Skipping`]): first the ties the recommendation is noticed on — all of
+    /// them when reach = 1, with no draw and no branch — then the candidates,
+    /// one table look-up each. Unweighted ties only.
+    #[inline]
+    fn recommend_skipping<const EXPOSURE: bool>(
+        &mut self,
+        u: u32,
+        source: Source,
+        skipping: &Skipping,
+    ) {
+        let world = self.world;
+        let Topology::Network(g) = &world.population.topology else {
+            unreachable!("recommend is for explicit graphs")
+        };
+        let model = self.model;
+        let (epoch, traits_key) = (self.epoch, self.traits_key);
+        let stamp = stamp(epoch);
+        let state = &mut self.s.state[..];
+        let mut rng = self.rng.clone();
+        let mut aware = self.aware;
+        let neighbors = g.neighbors(u);
+        let flags_of = |packed: NodeState| flags_at(packed, stamp);
+        // Adopters are already aware, so noticing them changes nothing.
+        let mut notice = |v: u32| {
+            let flags = flags_of(state[v as usize]);
+            aware += u32::from(flags & AWARE == 0);
+            state[v as usize] = stamp | NodeState::from(flags | AWARE);
+        };
+        match &skipping.noticed {
+            Noticed::Every => neighbors.iter().for_each(|&v| notice(v)),
+            Noticed::Gaps(gaps) => {
+                let mut i = gaps.draw(&mut rng);
+                while i < neighbors.len() {
+                    notice(neighbors[i]);
+                    i = i.saturating_add(1).saturating_add(gaps.draw(&mut rng));
+                }
+            }
+            Noticed::Candidates => {}
+        }
+        let gaps = &skipping.candidates;
+        let hits = Scratch::room(&mut self.s.hits, neighbors.len());
+        let mut converted = 0;
+        let mut i = if gaps.never() {
+            usize::MAX
+        } else {
+            gaps.draw(&mut rng)
+        };
+        while i < neighbors.len() {
+            let v = neighbors[i];
+            let flags = flags_of(state[v as usize]);
+            // Folded in with masks: whether v adopted already is unpredictable.
+            // In consumer mode the trait is looked up only for an open candidate.
+            let open = flags & (ADOPTED | PENDING) == 0;
+            let converts = open && (EXPOSURE || Replicate::trusts_peers(model, traits_key, v));
+            aware += u32::from(open & (flags & AWARE == 0));
+            let new = flags | (u8::from(open) * AWARE) | (u8::from(converts) * PENDING);
+            state[v as usize] = stamp | NodeState::from(new);
+            hits[converted] = v;
+            converted += usize::from(converts);
+            i = i.saturating_add(1).saturating_add(gaps.draw(&mut rng));
+        }
+        self.rng = rng;
+        self.aware = aware;
+        let hits = &self.s.hits[..converted];
+        self.s.pending.extend(hits.iter().map(|&v| (v, source)));
     }
 
     /// `cascade` on a complete population: each non-adopter hears all `k` active
