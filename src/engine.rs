@@ -115,9 +115,6 @@ pub struct Scratch {
     pub(crate) pending: Vec<(u32, Source)>,
     /// Cascade: the neighbours one recommendation converts (see `recommend_along`).
     pub(crate) hits: Vec<u32>,
-    /// Cascade: a large frontier as a bitmap, to visit it in id order; all zero
-    /// between uses.
-    pub(crate) frontier_bits: Vec<u64>,
     /// Cascade: word-of-mouth advocates and the last step they recommend.
     pub(crate) active: Vec<(u32, u32)>,
     /// Threshold and bass: advocates starting to recommend this step, next step.
@@ -147,7 +144,6 @@ impl Scratch {
             followers: Vec::new(),
             pending: Vec::new(),
             hits: Vec::new(),
-            frontier_bits: Vec::new(),
             active: Vec::new(),
             starting: Vec::new(),
             starting_next: Vec::new(),

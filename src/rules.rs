@@ -8,7 +8,7 @@ use crate::engine::{
     flags_at, stamp, NodeState, Noticed, Replicate, Scratch, Skipping, Source, ADOPTED, AWARE,
     EXPOSED, PENDING,
 };
-use crate::population::Topology;
+use crate::population::{Csr, Topology};
 use crate::rng;
 use crate::scenario::{Threshold, TrustMode};
 use rand_distr::{Binomial, Distribution};
@@ -25,31 +25,27 @@ impl Replicate<'_> {
             0
         };
         let wom = self.s.active.len() as u32;
-        match &self.world.population.topology {
-            Topology::Network(_) => {
+        let world = self.world;
+        match &world.population.topology {
+            Topology::Network(g) => {
+                // Advocates in list order are at random places in the graph: the
+                // next one's tie list and the one after's offsets are prefetched
+                // while this one recommends. (This beats visiting a large frontier
+                // in id order, which reads the CSR arrays sequentially but costs a
+                // sort or a bitmap scan per step; see docs/performance.md.)
                 if recruited_post {
                     for i in 0..self.s.recruited.len() {
+                        let ahead = |k: usize| self.s.recruited.get(i + k).copied();
+                        prefetch_ahead(g, ahead(1), ahead(2));
                         let u = self.s.recruited[i];
                         self.recommend(u, Source::Advocates);
                     }
                 }
-                // In id order, a large frontier reads the CSR arrays almost
-                // sequentially instead of at random (cache misses dominate).
-                // The order comes from a bitmap of the frontier (one bit per
-                // consumer, scanned a word at a time) when the frontier is dense
-                // enough for the scan to cost less than sorting it.
-                let frontier = self.s.active.len();
-                let words = (self.nodes as usize).div_ceil(64);
-                if frontier > 256 && frontier * 16 >= words {
-                    self.recommend_in_id_order(words);
-                } else {
-                    if frontier > 256 {
-                        self.s.active.sort_unstable_by_key(|a| a.0);
-                    }
-                    for i in 0..frontier {
-                        let u = self.s.active[i].0;
-                        self.recommend(u, Source::WordOfMouth);
-                    }
+                for i in 0..self.s.active.len() {
+                    let ahead = |k: usize| self.s.active.get(i + k).map(|a| a.0);
+                    prefetch_ahead(g, ahead(1), ahead(2));
+                    let u = self.s.active[i].0;
+                    self.recommend(u, Source::WordOfMouth);
                 }
             }
             Topology::Complete { .. } => self.cascade_well_mixed(recruited, wom),
@@ -57,29 +53,6 @@ impl Replicate<'_> {
         // Advocates whose last active step was this one retire.
         self.s.active.retain(|&(_, last)| last > t);
         recruited + wom
-    }
-
-    /// The word-of-mouth advocates recommend in increasing id order (each is in
-    /// `active` once), through a bitmap left all zero for the next step.
-    fn recommend_in_id_order(&mut self, words: usize) {
-        if self.s.frontier_bits.len() < words {
-            self.s.frontier_bits.resize(words, 0);
-        }
-        for &(u, _) in &self.s.active {
-            self.s.frontier_bits[u as usize / 64] |= 1 << (u % 64);
-        }
-        for w in 0..words {
-            let mut bits = self.s.frontier_bits[w];
-            if bits == 0 {
-                continue;
-            }
-            self.s.frontier_bits[w] = 0;
-            while bits != 0 {
-                let u = (w * 64) as u32 + bits.trailing_zeros();
-                self.recommend(u, Source::WordOfMouth);
-                bits &= bits - 1;
-            }
-        }
     }
 
     /// One advocate's recommendations along its ties: the hot loop, specialised
@@ -205,7 +178,18 @@ impl Replicate<'_> {
             state[v as usize] = stamp | NodeState::from(flags | AWARE);
         };
         match &skipping.noticed {
-            Noticed::Every => neighbors.iter().for_each(|&v| notice(v)),
+            Noticed::Every => {
+                // In a cascade every consumer touched in this replicate is aware
+                // (each path that touches one marks it), so "untouched" is
+                // "unaware" and one comparison decides.
+                let aware_stamp = stamp | NodeState::from(AWARE);
+                for &v in neighbors {
+                    let packed = state[v as usize];
+                    debug_assert!(packed < stamp || packed & NodeState::from(AWARE) != 0);
+                    aware += u32::from(packed < stamp);
+                    state[v as usize] = packed.max(aware_stamp);
+                }
+            }
             Noticed::Gaps(gaps) => {
                 let mut i = gaps.draw(&mut rng);
                 while i < neighbors.len() {
@@ -535,5 +519,17 @@ fn binomial(rng: &mut rng::WomRng, n: u32, p: f64) -> u32 {
         n
     } else {
         Binomial::new(u64::from(n), p).map_or(0, |b| b.sample(rng) as u32)
+    }
+}
+
+/// Prefetch the tie list of the advocate after this one and the offsets of the
+/// one after that (whose tie list is prefetched at the next call).
+#[inline]
+fn prefetch_ahead(g: &Csr, next: Option<u32>, after: Option<u32>) {
+    if let Some(v) = next {
+        g.prefetch_ties(v);
+    }
+    if let Some(v) = after {
+        g.prefetch_offsets(v);
     }
 }

@@ -203,6 +203,23 @@ impl Csr {
         self.weights.is_some()
     }
 
+    /// Hint that `u`'s ties will be read soon: the CPU fetches the start of its
+    /// tie list (which needs `u`'s offsets, so call [`Csr::prefetch_offsets`] for
+    /// `u` earlier) while the caller works on something else.
+    #[inline]
+    pub fn prefetch_ties(&self, u: u32) {
+        let start = self.offsets[u as usize] as usize;
+        if let Some(first) = self.targets.get(start) {
+            prefetch(first);
+        }
+    }
+
+    /// Hint that `u`'s offsets will be read soon.
+    #[inline]
+    pub fn prefetch_offsets(&self, u: u32) {
+        prefetch(&self.offsets[u as usize]);
+    }
+
     /// The nodes that hear `u` (its out-neighbours).
     #[inline]
     pub fn neighbors(&self, u: u32) -> &[u32] {
@@ -251,6 +268,22 @@ impl Csr {
         }
         d
     }
+}
+
+/// A software prefetch of the cache line holding `value` (a no-op off x86-64).
+#[inline]
+fn prefetch<T>(value: &T) {
+    // SAFETY: a prefetch is only a hint: it reads nothing into the program and
+    // never faults (the pointer comes from a reference anyway). The intrinsic is
+    // `unsafe` only because it is gated on SSE, which every x86-64 CPU has.
+    #[cfg(target_arch = "x86_64")]
+    unsafe {
+        std::arch::x86_64::_mm_prefetch::<{ std::arch::x86_64::_MM_HINT_T0 }>(
+            (value as *const T).cast::<i8>(),
+        );
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = value;
 }
 
 #[cfg(test)]
