@@ -501,8 +501,9 @@ impl<'a> Replicate<'a> {
             // (each adopts at most once per replicate, so this is the same chance),
             // drawn from the counter-based stream: extra conversions in one of two
             // paired scenarios then do not shift the other draws.
-            if rng::counter_unit(self.traits_key, u64::from(v), SALT_ADVOCACY)
-                < self.model.wom.advocacy
+            let advocacy = self.model.wom.advocacy;
+            if advocacy >= 1.0
+                || rng::counter_unit(self.traits_key, u64::from(v), SALT_ADVOCACY) < advocacy
             {
                 match self.model.wom.rule {
                     Rule::Cascade => {
