@@ -1,6 +1,8 @@
 //! The engine's cascade replicate against a plain frontier-based independent
-//! cascade over the same CSR graph (the baseline of issue #3: the engine, with its
-//! trust, awareness, attribution and per-step curve, should cost at most ~1.3x).
+//! cascade over the same CSR graph, one draw per unvisited neighbour. The engine
+//! does more (trust, awareness, attribution, the per-step curve) but skips over
+//! ties instead of drawing for each, so it should not be slower
+//! (docs/performance.md has the numbers).
 //!
 //! Run: cargo bench --bench cascade
 
