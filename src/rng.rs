@@ -186,8 +186,9 @@ impl Gaps {
         if self.never() {
             return usize::MAX;
         }
-        let x = 1.0 - (bits >> 11) as f64 * (1.0 / (1u64 << 53) as f64); // (0, 1]
-                                                                         // The product is >= 0, so truncation is the floor (saturating at the top).
+        // x in (0, 1]; the product below is >= 0, so truncation is the floor
+        // (saturating at the top).
+        let x = 1.0 - (bits >> 11) as f64 * (1.0 / (1u64 << 53) as f64);
         (x.ln() * self.inv_log_miss) as usize
     }
 }
