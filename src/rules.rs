@@ -82,7 +82,7 @@ impl Replicate<'_> {
         }
     }
 
-    /// One read of the neighbour's 4-byte state, one uniform draw x, one write,
+    /// One read of the neighbour's 2-byte state, one uniform draw x, one write,
     /// and no branch on the data that the predictor cannot guess: x decides both
     /// noticing (x < reach) and converting (x < reach · trust · conversion · w,
     /// so converted ⊂ noticed), and the outcome is folded in with masks. Whether a
@@ -122,7 +122,8 @@ impl Replicate<'_> {
         let mut aware = self.aware;
         let mut converted = 0usize;
         for (i, &v) in neighbors.iter().enumerate() {
-            let flags = flags_at(state[v as usize], stamp);
+            let packed = state[v as usize];
+            let flags = flags_at(packed, stamp);
             let x = rng::unit(&mut rng);
             let p = if WEIGHTED {
                 p_trusted * f64::from(weights[i])
@@ -137,8 +138,12 @@ impl Replicate<'_> {
                 noticed & (x < p) && (EXPOSURE || Replicate::trusts_peers(model, traits_key, v));
             // Adopters and pending consumers are aware already.
             aware += u32::from(noticed & (flags & AWARE == 0));
-            let new = flags | (u8::from(noticed) * AWARE) | (u8::from(converts) * PENDING);
-            state[v as usize] = stamp | NodeState::from(new);
+            let new = flags | AWARE | (u8::from(converts) * PENDING);
+            // Written only when noticed (as the max with 0 otherwise, not a
+            // branch): a consumer this replicate touched is then always aware,
+            // which the reach = 1 loop of `recommend_skipping` relies on.
+            let noticed_state = (stamp | NodeState::from(new)) * NodeState::from(noticed);
+            state[v as usize] = packed.max(noticed_state);
             hits[converted] = v;
             converted += usize::from(converts);
         }

@@ -538,18 +538,22 @@ fn skipping_and_per_tie_cascades_agree() {
     let dir = tempfile::tempdir().unwrap();
     let plain = random_graph_file(dir.path(), "plain.txt", 3000, 3, false);
     let weighted = random_graph_file(dir.path(), "weighted.txt", 3000, 3, true);
-    // reach = 1 (every tie noticed, candidates skipped) and reach < 1 in consumer
-    // mode (noticing skipped too).
-    for (reach, conversion, mode, trust) in
-        [(1.0, 0.3, "exposure", 1.0), (0.3, 0.5, "consumer", 0.7)]
-    {
-        let text = |path: &str, weighted: bool| {
+    // The two runs use different seeds, so they are independent samples. Cases:
+    // reach = 1 (every tie noticed, candidates skipped); noticing skipped too, in
+    // consumer and in exposure mode; only candidates noticed (q = 0).
+    for (reach, conversion, mode, trust) in [
+        (1.0, 0.3, "exposure", 1.0),
+        (0.3, 0.5, "consumer", 0.7),
+        (0.4, 0.5, "exposure", 0.8),
+        (0.4, 1.0, "exposure", 1.0),
+    ] {
+        let text = |path: &str, weighted: bool, seed: u64| {
             format!(
                 r#"
 [simulation]
 replicates = 3000
 steps = 12
-seed = 5
+seed = {seed}
 [population]
 generator = "edge_list"
 path = "{path}"
@@ -562,13 +566,14 @@ trust_mode = "{mode}"
 conversion = {conversion}
 advocacy = 0.8
 active_steps = 2
+external = 0.0005
 [advocates]
 count = 5
 "#
             )
         };
-        let a = run(&text(&plain, false));
-        let b = run(&text(&weighted, true));
+        let a = run(&text(&plain, false, 5));
+        let b = run(&text(&weighted, true, 6));
         for step in [2, 5, 11] {
             for (what, get) in [
                 (
@@ -645,5 +650,57 @@ count = 3
             assert_eq!(outcome, expected, "replicate {replicate}");
             assert_eq!(curve, fresh_curve, "replicate {replicate}");
         }
+    }
+}
+
+#[test]
+fn every_tie_noticed_gives_exactly_the_awareness_of_one_draw_per_tie() {
+    // With reach = 1 and conversion = 0 nobody converts, so awareness is fixed by
+    // the influencer's step-0 post (the same draws in both runs) and the recruited
+    // advocates' neighbourhoods. The unweighted graph (its own loop, which counts
+    // "touched in this replicate" as aware) and the same graph with every weight
+    // 1 (one draw per tie) must then agree exactly, replicate by replicate.
+    let dir = tempfile::tempdir().unwrap();
+    let plain = random_graph_file(dir.path(), "plain.txt", 2000, 2, false);
+    let weighted = random_graph_file(dir.path(), "weighted.txt", 2000, 2, true);
+    for directed in [false, true] {
+        let text = |path: &str, weighted: bool| {
+            format!(
+                r#"
+[simulation]
+replicates = 200
+steps = 4
+seed = 8
+[population]
+generator = "edge_list"
+path = "{path}"
+weighted = {weighted}
+directed = {directed}
+[word_of_mouth]
+rule = "cascade"
+reach = 1.0
+conversion = 0.0
+[influencer]
+follower_share = 0.3
+reach = 0.2
+trust = 0.5
+posts = [0]
+fee = 0.0
+[advocates]
+count = 40
+posts = [0, 2]
+"#
+            )
+        };
+        let a = run(&text(&plain, false));
+        let b = run(&text(&weighted, true));
+        for (i, (a, b)) in a.iter().zip(&b).enumerate() {
+            assert_eq!(a.outcome, b.outcome, "directed {directed}, replicate {i}");
+            assert_eq!(a.curve, b.curve, "directed {directed}, replicate {i}");
+        }
+        assert!(
+            a.iter().all(|r| r.outcome.aware > 40),
+            "advocates make others aware"
+        );
     }
 }
