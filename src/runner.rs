@@ -1,8 +1,9 @@
 //! A whole run: population → replicates in parallel → aggregates → files.
 //!
 //! Replicates run in batches with rayon; each batch is then folded into the
-//! aggregates and streamed to `replicates.csv` in replicate order, so the files do
-//! not depend on the thread count and memory holds one batch of curves at a time.
+//! aggregates and streamed to `replicates.csv` in replicate order (while the next
+//! batch simulates), so the files do not depend on the thread count and memory
+//! holds two batches of curves at a time.
 
 use crate::campaign::CampaignPlan;
 use crate::engine::{self, Model, ReplicateOutcome, Scratch, StepCounts, World};
@@ -78,12 +79,22 @@ pub struct Built {
     pub build_seconds: f64,
 }
 
+/// One batch's results: curves (replicate-major, `steps` each) and outcomes.
+struct BatchBuffers {
+    curves: Vec<StepCounts>,
+    finals: Vec<ReplicateOutcome>,
+}
+
 /// Simulate every replicate of `scenario` on the current rayon pool, handing each
 /// one's curve and outcome to `sink` in replicate order.
+///
+/// Batch k is folded into `sink` (one thread) while batch k + 1 is simulated (the
+/// others, and the folding one once it is done), so the serial fold does not leave
+/// cores idle.
 pub fn simulate(
     scenario: &Scenario,
     progress: &ProgressBar,
-    mut sink: impl FnMut(u64, &[StepCounts], &ReplicateOutcome) -> Result<()>,
+    mut sink: impl FnMut(u64, &[StepCounts], &ReplicateOutcome) -> Result<()> + Send,
 ) -> Result<Built> {
     let build_start = Instant::now();
     let model = Model::new(scenario);
@@ -103,17 +114,19 @@ pub fn simulate(
     let replicates = scenario.simulation.replicates as usize;
     let steps = model.steps as usize;
     let batch = BATCH.min(replicates);
-    let mut curves = vec![StepCounts::default(); batch * steps];
-    let mut finals = vec![ReplicateOutcome::default(); batch];
+    let buffers = || BatchBuffers {
+        curves: vec![StepCounts::default(); batch * steps],
+        finals: vec![ReplicateOutcome::default(); batch],
+    };
     let scratch_pool: Mutex<Vec<Scratch>> = Mutex::new(Vec::new());
-    for batch_start in (0..replicates).step_by(batch) {
-        let len = batch.min(replicates - batch_start);
-        curves[..len * steps]
+    // Simulate replicates start..start + len into `into`.
+    let run_batch = |start: usize, len: usize, into: &mut BatchBuffers| -> Result<()> {
+        into.curves[..len * steps]
             .par_chunks_mut(steps)
-            .zip(finals[..len].par_iter_mut())
+            .zip(into.finals[..len].par_iter_mut())
             .enumerate()
             .try_for_each(|(i, (curve, outcome))| -> Result<()> {
-                let replicate = (batch_start + i) as u64;
+                let replicate = (start + i) as u64;
                 let mut scratch = scratch_pool
                     .lock()
                     .expect("scratch pool")
@@ -130,16 +143,35 @@ pub fn simulate(
                 };
                 scratch_pool.lock().expect("scratch pool").push(scratch);
                 Ok(())
-            })?;
+            })
+    };
+    // Hand replicates start..start + len from `from` to the sink, in order.
+    let mut fold = |start: usize, len: usize, from: &BatchBuffers| -> Result<()> {
         for i in 0..len {
             sink(
-                (batch_start + i) as u64,
-                &curves[i * steps..(i + 1) * steps],
-                &finals[i],
+                (start + i) as u64,
+                &from.curves[i * steps..(i + 1) * steps],
+                &from.finals[i],
             )?;
         }
         progress.inc(len as u64);
+        Ok(())
+    };
+    let (mut done, mut next) = (buffers(), buffers());
+    let mut done_range = (0, batch.min(replicates));
+    run_batch(done_range.0, done_range.1, &mut done)?;
+    for start in (batch..replicates).step_by(batch) {
+        let len = batch.min(replicates - start);
+        let (simulated, folded) = rayon::join(
+            || run_batch(start, len, &mut next),
+            || fold(done_range.0, done_range.1, &done),
+        );
+        simulated?;
+        folded?;
+        std::mem::swap(&mut done, &mut next);
+        done_range = (start, len);
     }
+    fold(done_range.0, done_range.1, &done)?;
     progress.finish_and_clear();
     Ok(built)
 }
