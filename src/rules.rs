@@ -27,27 +27,17 @@ impl Replicate<'_> {
         let wom = self.s.active.len() as u32;
         let world = self.world;
         match &world.population.topology {
-            Topology::Network(g) => {
-                // Advocates in list order are at random places in the graph: the
-                // next one's tie list and the one after's offsets are prefetched
-                // while this one recommends. (This beats visiting a large frontier
-                // in id order, which reads the CSR arrays sequentially but costs a
-                // sort or a bitmap scan per step; see docs/performance.md.)
-                if recruited_post {
-                    for i in 0..self.s.recruited.len() {
-                        let ahead = |k: usize| self.s.recruited.get(i + k).copied();
-                        prefetch_ahead(g, ahead(1), ahead(2));
-                        let u = self.s.recruited[i];
-                        self.recommend(u, Source::Advocates);
+            Topology::Network(g) => match (&self.model.skipping, g.is_weighted()) {
+                (Some(skipping), false) => match self.model.wom.trust_mode {
+                    TrustMode::Exposure => {
+                        self.recommend_all_skipping::<true>(g, skipping, recruited_post)
                     }
-                }
-                for i in 0..self.s.active.len() {
-                    let ahead = |k: usize| self.s.active.get(i + k).map(|a| a.0);
-                    prefetch_ahead(g, ahead(1), ahead(2));
-                    let u = self.s.active[i].0;
-                    self.recommend(u, Source::WordOfMouth);
-                }
-            }
+                    TrustMode::Consumer => {
+                        self.recommend_all_skipping::<false>(g, skipping, recruited_post)
+                    }
+                },
+                _ => self.recommend_all_per_tie(g, recruited_post),
+            },
             Topology::Complete { .. } => self.cascade_well_mixed(recruited, wom),
         }
         // Advocates whose last active step was this one retire.
@@ -55,8 +45,28 @@ impl Replicate<'_> {
         recruited + wom
     }
 
-    /// One advocate's recommendations along its ties: the hot loop, specialised
-    /// for weighted ties and the trust mode.
+    /// This step's advocates recommend, one draw per tie: the recruited ones (if
+    /// they post) and then the word-of-mouth ones.
+    fn recommend_all_per_tie(&mut self, g: &Csr, recruited_post: bool) {
+        // Prefetching as in `recommend_all_skipping`.
+        if recruited_post {
+            for i in 0..self.s.recruited.len() {
+                let ahead = |k: usize| self.s.recruited.get(i + k).copied();
+                prefetch_ahead(g, ahead(1), ahead(2));
+                let u = self.s.recruited[i];
+                self.recommend(u, Source::Advocates);
+            }
+        }
+        for i in 0..self.s.active.len() {
+            let ahead = |k: usize| self.s.active.get(i + k).map(|a| a.0);
+            prefetch_ahead(g, ahead(1), ahead(2));
+            let u = self.s.active[i].0;
+            self.recommend(u, Source::WordOfMouth);
+        }
+    }
+
+    /// One advocate's recommendations along its ties, one draw per tie,
+    /// specialised for weighted ties and the trust mode.
     #[inline]
     fn recommend(&mut self, u: u32, source: Source) {
         let weighted = self
@@ -64,16 +74,6 @@ impl Replicate<'_> {
             .population
             .graph()
             .is_some_and(|g| g.is_weighted());
-        let model = self.model;
-        match (weighted, &model.skipping, model.wom.trust_mode) {
-            (false, Some(skipping), TrustMode::Exposure) => {
-                return self.recommend_skipping::<true>(u, source, skipping);
-            }
-            (false, Some(skipping), TrustMode::Consumer) => {
-                return self.recommend_skipping::<false>(u, source, skipping);
-            }
-            _ => {}
-        }
         match (weighted, self.model.wom.trust_mode) {
             (false, TrustMode::Exposure) => self.recommend_along::<false, true>(u, source),
             (false, TrustMode::Consumer) => self.recommend_along::<false, false>(u, source),
@@ -141,7 +141,7 @@ impl Replicate<'_> {
             let new = flags | AWARE | (u8::from(converts) * PENDING);
             // Written only when noticed (as the max with 0 otherwise, not a
             // branch): a consumer this replicate touched is then always aware,
-            // which the reach = 1 loop of `recommend_skipping` relies on.
+            // which the reach = 1 loop of `recommend_all_skipping` relies on.
             let noticed_state = (stamp | NodeState::from(new)) * NodeState::from(noticed);
             state[v as usize] = packed.max(noticed_state);
             hits[converted] = v;
@@ -153,83 +153,111 @@ impl Replicate<'_> {
         pending.extend(hits[..converted].iter().map(|&v| (v, source)));
     }
 
-    /// The same outcomes as [`Self::recommend_along`], drawn by skipping (see
-    /// [`Skipping`]): first the ties the recommendation is noticed on — all of
-    /// them when reach = 1, with no draw and no branch — then the candidates,
-    /// one table look-up each. Unweighted ties only.
-    #[inline]
-    fn recommend_skipping<const EXPOSURE: bool>(
+    /// This step's advocates recommend with the outcomes of
+    /// [`Self::recommend_along`], drawn by skipping (see [`Skipping`]): for each,
+    /// first the ties its recommendation is noticed on — all of them when reach =
+    /// 1, with no draw and no branch — then the candidates, one table look-up
+    /// each. Unweighted ties only. One loop over all advocates of the step, so the
+    /// generator, counters and buffers stay in registers from one to the next.
+    fn recommend_all_skipping<const EXPOSURE: bool>(
         &mut self,
-        u: u32,
-        source: Source,
+        g: &Csr,
         skipping: &Skipping,
+        recruited_post: bool,
     ) {
-        let world = self.world;
-        let Topology::Network(g) = &world.population.topology else {
-            unreachable!("recommend is for explicit graphs")
-        };
         let model = self.model;
         let (epoch, traits_key) = (self.epoch, self.traits_key);
         let stamp = stamp(epoch);
-        let state = &mut self.s.state[..];
+        let aware_stamp = stamp | NodeState::from(AWARE);
+        let flags_of = |packed: NodeState| flags_at(packed, stamp);
+        let Scratch {
+            state,
+            recruited,
+            active,
+            pending,
+            hits,
+            ..
+        } = &mut *self.s;
+        let state = &mut state[..];
         let mut rng = self.rng.clone();
         let mut aware = self.aware;
-        let neighbors = g.neighbors(u);
-        let flags_of = |packed: NodeState| flags_at(packed, stamp);
-        // Adopters are already aware, so noticing them changes nothing.
-        let mut notice = |v: u32| {
-            let flags = flags_of(state[v as usize]);
-            aware += u32::from(flags & AWARE == 0);
-            state[v as usize] = stamp | NodeState::from(flags | AWARE);
-        };
-        match &skipping.noticed {
-            Noticed::Every => {
-                // In a cascade every consumer touched in this replicate is aware
-                // (each path that touches one marks it), so "untouched" is
-                // "unaware" and one comparison decides.
-                let aware_stamp = stamp | NodeState::from(AWARE);
-                for &v in neighbors {
-                    let packed = state[v as usize];
-                    debug_assert!(packed < stamp || packed & NodeState::from(AWARE) != 0);
-                    aware += u32::from(packed < stamp);
-                    state[v as usize] = packed.max(aware_stamp);
-                }
+        // The recruited advocates (if they post) and then the word-of-mouth ones.
+        let first = if recruited_post { recruited.len() } else { 0 };
+        let advocate = |k: usize| {
+            if k < first {
+                Some((recruited[k], Source::Advocates))
+            } else {
+                active.get(k - first).map(|a| (a.0, Source::WordOfMouth))
             }
-            Noticed::Gaps(gaps) => {
-                let mut i = gaps.draw(&mut rng);
-                while i < neighbors.len() {
-                    notice(neighbors[i]);
-                    i = i.saturating_add(1).saturating_add(gaps.draw(&mut rng));
-                }
-            }
-            Noticed::Candidates => {}
-        }
-        let gaps = &skipping.candidates;
-        let hits = Scratch::room(&mut self.s.hits, neighbors.len());
-        let mut converted = 0;
-        let mut i = if gaps.never() {
-            usize::MAX
-        } else {
-            gaps.draw(&mut rng)
         };
-        while i < neighbors.len() {
-            let v = neighbors[i];
-            let flags = flags_of(state[v as usize]);
-            // Folded in with masks: whether v adopted already is unpredictable.
-            // In consumer mode the trait is looked up only for an open candidate.
-            let open = flags & (ADOPTED | PENDING) == 0;
-            let converts = open && (EXPOSURE || Replicate::trusts_peers(model, traits_key, v));
-            aware += u32::from(open & (flags & AWARE == 0));
-            let new = flags | (u8::from(open) * AWARE) | (u8::from(converts) * PENDING);
-            state[v as usize] = stamp | NodeState::from(new);
-            hits[converted] = v;
-            converted += usize::from(converts);
-            i = i.saturating_add(1).saturating_add(gaps.draw(&mut rng));
+        for k in 0..first + active.len() {
+            // Advocates in list order are at random places in the graph: the next
+            // one's tie list and the one after's offsets are prefetched while this
+            // one recommends. (This beats visiting a large frontier in id order,
+            // which reads the CSR sequentially but costs a sort or a bitmap scan
+            // per step; see docs/performance.md.)
+            prefetch_ahead(
+                g,
+                advocate(k + 1).map(|a| a.0),
+                advocate(k + 2).map(|a| a.0),
+            );
+            let Some((u, source)) = advocate(k) else {
+                unreachable!("k is below the number of advocates")
+            };
+            let neighbors = g.neighbors(u);
+            match &skipping.noticed {
+                Noticed::Every => {
+                    // In a cascade every consumer touched in this replicate is
+                    // aware (each path that touches one marks it), so "untouched"
+                    // is "unaware" and one comparison decides.
+                    for &v in neighbors {
+                        let packed = state[v as usize];
+                        debug_assert!(packed < stamp || packed & NodeState::from(AWARE) != 0);
+                        aware += u32::from(packed < stamp);
+                        state[v as usize] = packed.max(aware_stamp);
+                    }
+                }
+                Noticed::Gaps(gaps) => {
+                    let mut i = gaps.draw(&mut rng);
+                    while i < neighbors.len() {
+                        let v = neighbors[i];
+                        // Adopters are already aware, so noticing them changes
+                        // nothing.
+                        let flags = flags_of(state[v as usize]);
+                        aware += u32::from(flags & AWARE == 0);
+                        state[v as usize] = stamp | NodeState::from(flags | AWARE);
+                        i = i.saturating_add(1).saturating_add(gaps.draw(&mut rng));
+                    }
+                }
+                Noticed::Candidates => {}
+            }
+            let gaps = &skipping.candidates;
+            let room = Scratch::room(hits, neighbors.len());
+            let mut converted = 0;
+            let mut i = if gaps.never() {
+                usize::MAX
+            } else {
+                gaps.draw(&mut rng)
+            };
+            while i < neighbors.len() {
+                let v = neighbors[i];
+                let flags = flags_of(state[v as usize]);
+                // Folded in with masks: whether v adopted already is
+                // unpredictable. In consumer mode the trait is looked up only for
+                // an open candidate.
+                let open = flags & (ADOPTED | PENDING) == 0;
+                let converts = open && (EXPOSURE || Replicate::trusts_peers(model, traits_key, v));
+                aware += u32::from(open & (flags & AWARE == 0));
+                let new = flags | (u8::from(open) * AWARE) | (u8::from(converts) * PENDING);
+                state[v as usize] = stamp | NodeState::from(new);
+                room[converted] = v;
+                converted += usize::from(converts);
+                i = i.saturating_add(1).saturating_add(gaps.draw(&mut rng));
+            }
+            pending.extend(room[..converted].iter().map(|&v| (v, source)));
         }
         self.rng = rng;
         self.aware = aware;
-        let hits = &self.s.hits[..converted];
-        self.s.pending.extend(hits.iter().map(|&v| (v, source)));
     }
 
     /// `cascade` on a complete population: each non-adopter hears all `k` active
