@@ -126,8 +126,9 @@ pub fn geometric_skip(rng: &mut WomRng, log_q: f64) -> u64 {
 /// (0, 1]. Used to skip over the ties a recommendation does not convert instead
 /// of drawing once per tie.
 ///
-/// A logarithm costs as much as a dozen per-tie draws, so the draw is read from a
-/// table instead: x's top 12 bits pick one of 4,096 buckets, and in every bucket
+/// A logarithm is slow (about 7 ns a call in a profile on this project's machine,
+/// enough to make skipping slower than one draw per tie), so the draw is read
+/// from a table instead: x's top 12 bits pick one of 4,096 buckets, and in every bucket
 /// where the formula gives the same G at both ends it gives that G throughout (it
 /// is monotone in x). Only draws that land in a bucket straddling a step of G (a
 /// few percent for the p that matter; all of them below p ≈ 0.003, where draws

@@ -48,37 +48,29 @@ impl Replicate<'_> {
     /// This step's advocates recommend, one draw per tie: the recruited ones (if
     /// they post) and then the word-of-mouth ones.
     fn recommend_all_per_tie(&mut self, g: &Csr, recruited_post: bool) {
-        // Prefetching as in `recommend_all_skipping`.
-        if recruited_post {
-            for i in 0..self.s.recruited.len() {
-                let ahead = |k: usize| self.s.recruited.get(i + k).copied();
-                prefetch_ahead(g, ahead(1), ahead(2));
-                let u = self.s.recruited[i];
-                self.recommend(u, Source::Advocates);
-            }
-        }
-        for i in 0..self.s.active.len() {
-            let ahead = |k: usize| self.s.active.get(i + k).map(|a| a.0);
-            prefetch_ahead(g, ahead(1), ahead(2));
-            let u = self.s.active[i].0;
-            self.recommend(u, Source::WordOfMouth);
+        let first = if recruited_post {
+            self.s.recruited.len()
+        } else {
+            0
+        };
+        for k in 0..first + self.s.active.len() {
+            // Prefetching as in `recommend_all_skipping`.
+            let at = |k| advocate_at(&self.s.recruited, &self.s.active, first, k);
+            prefetch_ahead(g, at(k + 1), at(k + 2));
+            let (u, source) = at(k).expect("k is below the number of advocates");
+            self.recommend(g, u, source);
         }
     }
 
     /// One advocate's recommendations along its ties, one draw per tie,
     /// specialised for weighted ties and the trust mode.
     #[inline]
-    fn recommend(&mut self, u: u32, source: Source) {
-        let weighted = self
-            .world
-            .population
-            .graph()
-            .is_some_and(|g| g.is_weighted());
-        match (weighted, self.model.wom.trust_mode) {
-            (false, TrustMode::Exposure) => self.recommend_along::<false, true>(u, source),
-            (false, TrustMode::Consumer) => self.recommend_along::<false, false>(u, source),
-            (true, TrustMode::Exposure) => self.recommend_along::<true, true>(u, source),
-            (true, TrustMode::Consumer) => self.recommend_along::<true, false>(u, source),
+    fn recommend(&mut self, g: &Csr, u: u32, source: Source) {
+        match (g.is_weighted(), self.model.wom.trust_mode) {
+            (false, TrustMode::Exposure) => self.recommend_along::<false, true>(g, u, source),
+            (false, TrustMode::Consumer) => self.recommend_along::<false, false>(g, u, source),
+            (true, TrustMode::Exposure) => self.recommend_along::<true, true>(g, u, source),
+            (true, TrustMode::Consumer) => self.recommend_along::<true, false>(g, u, source),
         }
     }
 
@@ -94,13 +86,10 @@ impl Replicate<'_> {
     #[inline]
     fn recommend_along<const WEIGHTED: bool, const EXPOSURE: bool>(
         &mut self,
+        g: &Csr,
         u: u32,
         source: Source,
     ) {
-        let world = self.world;
-        let Topology::Network(g) = &world.population.topology else {
-            unreachable!("recommend is for explicit graphs")
-        };
         let model = self.model;
         let reach = model.wom.reach;
         // Conversion threshold of x for a consumer who trusts (consumer mode) or for
@@ -183,27 +172,15 @@ impl Replicate<'_> {
         let mut aware = self.aware;
         // The recruited advocates (if they post) and then the word-of-mouth ones.
         let first = if recruited_post { recruited.len() } else { 0 };
-        let advocate = |k: usize| {
-            if k < first {
-                Some((recruited[k], Source::Advocates))
-            } else {
-                active.get(k - first).map(|a| (a.0, Source::WordOfMouth))
-            }
-        };
+        let advocate = |k| advocate_at(recruited, active, first, k);
         for k in 0..first + active.len() {
             // Advocates in list order are at random places in the graph: the next
             // one's tie list and the one after's offsets are prefetched while this
             // one recommends. (This beats visiting a large frontier in id order,
             // which reads the CSR sequentially but costs a sort or a bitmap scan
             // per step; see docs/performance.md.)
-            prefetch_ahead(
-                g,
-                advocate(k + 1).map(|a| a.0),
-                advocate(k + 2).map(|a| a.0),
-            );
-            let Some((u, source)) = advocate(k) else {
-                unreachable!("k is below the number of advocates")
-            };
+            prefetch_ahead(g, advocate(k + 1), advocate(k + 2));
+            let (u, source) = advocate(k).expect("k is below the number of advocates");
             let neighbors = g.neighbors(u);
             match &skipping.noticed {
                 Noticed::Every => {
@@ -555,14 +532,31 @@ fn binomial(rng: &mut rng::WomRng, n: u32, p: f64) -> u32 {
     }
 }
 
+/// Advocate `k` of a cascade step, in the order they recommend: the `first`
+/// recruited ones (all of them when they post this step, else none), then the
+/// word-of-mouth ones. None past the end.
+#[inline]
+fn advocate_at(
+    recruited: &[u32],
+    active: &[(u32, u32)],
+    first: usize,
+    k: usize,
+) -> Option<(u32, Source)> {
+    if k < first {
+        Some((recruited[k], Source::Advocates))
+    } else {
+        active.get(k - first).map(|a| (a.0, Source::WordOfMouth))
+    }
+}
+
 /// Prefetch the tie list of the advocate after this one and the offsets of the
 /// one after that (whose tie list is prefetched at the next call).
 #[inline]
-fn prefetch_ahead(g: &Csr, next: Option<u32>, after: Option<u32>) {
-    if let Some(v) = next {
+fn prefetch_ahead(g: &Csr, next: Option<(u32, Source)>, after: Option<(u32, Source)>) {
+    if let Some((v, _)) = next {
         g.prefetch_ties(v);
     }
-    if let Some(v) = after {
+    if let Some((v, _)) = after {
         g.prefetch_offsets(v);
     }
 }

@@ -158,7 +158,7 @@ pub fn simulate(
         Ok(())
     };
     let (mut done, mut next) = (buffers(), buffers());
-    let mut done_range = (0, batch.min(replicates));
+    let mut done_range = (0, batch);
     run_batch(done_range.0, done_range.1, &mut done)?;
     for start in (batch..replicates).step_by(batch) {
         let len = batch.min(replicates - start);
