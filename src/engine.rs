@@ -54,11 +54,13 @@ pub struct ReplicateOutcome {
     pub half_step: Option<u32>,
 }
 
-// Node flags.
+// Node flags. ADOPTED is set when the decision to adopt is made, though the
+// adoption takes effect at the end of the step (SPEC §2, step 4): every rule treats
+// a consumer who will adopt like one who has (neither can be converted again), so
+// nothing needs the difference, and the end of a step need not touch the state.
 pub(crate) const ADOPTED: u8 = 1;
 pub(crate) const AWARE: u8 = 2;
-pub(crate) const PENDING: u8 = 4;
-pub(crate) const EXPOSED: u8 = 8;
+pub(crate) const EXPOSED: u8 = 4;
 
 // Salts of the counter-based trait draws.
 const SALT_PEER_TRUST: u64 = 1;
@@ -347,7 +349,7 @@ impl<'a> Replicate<'a> {
     /// Whether `v` has adopted or will at the end of this step.
     #[inline]
     pub fn is_taken(&self, v: u32) -> bool {
-        self.flags(v) & (ADOPTED | PENDING) != 0
+        self.flags(v) & ADOPTED != 0
     }
 
     /// Whether `v` trusts peers' recommendations (consumer mode). Traits are drawn
@@ -403,12 +405,14 @@ impl<'a> Replicate<'a> {
         }
     }
 
-    /// Decide that `v` adopts at the end of this step, converted by `source`.
+    /// Decide that `v` adopts at the end of this step, converted by `source`
+    /// (aware from now on).
     #[inline]
     pub fn convert(&mut self, v: u32, source: Source) {
-        let flags = self.touch(v);
-        debug_assert!(flags & (ADOPTED | PENDING) == 0);
-        self.set_flags(v, flags | PENDING);
+        self.make_aware(v);
+        let flags = self.flags(v);
+        debug_assert!(flags & ADOPTED == 0);
+        self.set_flags(v, flags | ADOPTED);
         self.s.pending.push((v, source));
     }
 
@@ -486,15 +490,10 @@ impl<'a> Replicate<'a> {
     }
 
     /// Step 4: decisions take effect together; new adopters may become advocates.
+    /// (Their flags were set when they decided.)
     fn commit(&mut self, t: u32) {
         let mut pending = std::mem::take(&mut self.s.pending);
         for &(v, source) in &pending {
-            let flags = self.touch(v);
-            let newly_aware = flags & AWARE == 0;
-            self.set_flags(v, (flags & !PENDING) | ADOPTED | AWARE);
-            if newly_aware {
-                self.aware += 1;
-            }
             self.conversions += 1;
             self.from[source as usize] += 1;
             // Whether an adopter goes on to recommend is a trait of the consumer

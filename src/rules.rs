@@ -6,7 +6,7 @@
 
 use crate::engine::{
     flags_at, stamp, NodeState, Noticed, Replicate, Scratch, Skipping, Source, ADOPTED, AWARE,
-    EXPOSED, PENDING,
+    EXPOSED,
 };
 use crate::population::{Csr, Topology};
 use crate::rng;
@@ -119,15 +119,15 @@ impl Replicate<'_> {
             } else {
                 p_trusted
             };
-            let open = flags & (ADOPTED | PENDING) == 0;
+            let open = flags & ADOPTED == 0;
             let noticed = open & (x < reach);
             // In consumer mode the trait is looked up only for a would-be
             // conversion: rare when p is small, so that branch predicts well.
             let converts =
                 noticed & (x < p) && (EXPOSURE || Replicate::trusts_peers(model, traits_key, v));
-            // Adopters and pending consumers are aware already.
+            // Adopters (also those who adopt at the end of this step) are aware.
             aware += u32::from(noticed & (flags & AWARE == 0));
-            let new = flags | AWARE | (u8::from(converts) * PENDING);
+            let new = flags | AWARE | (u8::from(converts) * ADOPTED);
             // Written only when noticed (as the max with 0 otherwise, not a
             // branch): a consumer this replicate touched is then always aware,
             // which the reach = 1 loop of `recommend_all_skipping` relies on.
@@ -222,10 +222,10 @@ impl Replicate<'_> {
                 // Folded in with masks: whether v adopted already is
                 // unpredictable. In consumer mode the trait is looked up only for
                 // an open candidate.
-                let open = flags & (ADOPTED | PENDING) == 0;
+                let open = flags & ADOPTED == 0;
                 let converts = open && (EXPOSURE || Replicate::trusts_peers(model, traits_key, v));
                 aware += u32::from(open & (flags & AWARE == 0));
-                let new = flags | (u8::from(open) * AWARE) | (u8::from(converts) * PENDING);
+                let new = flags | (u8::from(open) * AWARE) | (u8::from(converts) * ADOPTED);
                 state[v as usize] = stamp | NodeState::from(new);
                 room[converted] = v;
                 converted += usize::from(converts);
@@ -436,14 +436,11 @@ impl Replicate<'_> {
                 let mut i = 0;
                 while i < self.s.exposed.len() {
                     let v = self.s.exposed[i];
-                    if self.flags(v) & ADOPTED != 0 {
+                    if self.is_taken(v) {
                         self.s.exposed.swap_remove(i);
                         continue;
                     }
                     i += 1;
-                    if self.is_taken(v) {
-                        continue;
-                    }
                     let degree = f64::from(self.world.hearing_degree(v));
                     let st = self.extra(v);
                     let (a, recruited) = (st.count, st.value as u32);
@@ -503,7 +500,7 @@ impl Replicate<'_> {
             unreachable!()
         };
         for &v in g.neighbors(u) {
-            if self.flags(v) & ADOPTED != 0 {
+            if self.is_taken(v) {
                 continue;
             }
             self.make_aware(v);
