@@ -8,6 +8,7 @@
 use crate::engine::{ReplicateOutcome, StepCounts};
 use crate::error::{Result, WomError};
 use crate::scenario::Scenario;
+use rayon::prelude::*;
 use serde::Serialize;
 use std::fs::File;
 use std::io::{BufWriter, Write};
@@ -134,6 +135,28 @@ pub fn percentile(sorted: &[f64], q: f64) -> f64 {
     sorted[lo] + (h - lo as f64) * (sorted[hi] - sorted[lo])
 }
 
+/// The 5%, 50% and 95% percentiles of `values`, equal to [`percentile`] of the
+/// sorted values bit for bit, found by selection in O(n) instead of a sort
+/// (`values` is left reordered).
+pub fn bands(values: &mut [f64]) -> [f64; 3] {
+    [0.05, 0.50, 0.95].map(|q| {
+        let Some(last) = values.len().checked_sub(1) else {
+            return f64::NAN;
+        };
+        let h = last as f64 * q;
+        let lo = h.floor() as usize;
+        let (_, &mut at_lo, above) = values.select_nth_unstable_by(lo, f64::total_cmp);
+        // The next order statistic is the least of those above (none when lo is
+        // the last).
+        let at_hi = above
+            .iter()
+            .copied()
+            .min_by(f64::total_cmp)
+            .unwrap_or(at_lo);
+        at_lo + (h - lo as f64) * (at_hi - at_lo)
+    })
+}
+
 /// Bytes of per-step values held in memory at once while computing bands.
 const BAND_MEMORY: usize = 64 << 20;
 
@@ -220,13 +243,12 @@ pub fn histogram(sorted: &[f64]) -> Vec<Bin> {
     out
 }
 
-/// One step's values over replicates (unsorted) and their 5/50/95% bands, kept to
-/// recognise a step that repeats the previous one.
+/// One step's values over replicates (in replicate order) and their 5/50/95%
+/// bands, kept to recognise a step that repeats the previous one.
 struct StepColumns {
     conversions: Vec<f64>,
     aware: Vec<f64>,
-    conversion_band: [f64; 3],
-    aware_band: [f64; 3],
+    bands: ([f64; 3], [f64; 3]),
 }
 
 /// What [`Aggregator::finish`] computes.
@@ -363,47 +385,47 @@ impl Aggregator {
                     aware[j * r + i] = f64::from(word(at + 4));
                 }
             }
-            for j in 0..width {
+            // Once every replicate has settled, a step repeats the previous one and
+            // so do its bands. Compared before the bands reorder the columns.
+            let column =
+                |values: &[f64], j: usize| -> Vec<f64> { values[j * r..(j + 1) * r].to_vec() };
+            let repeats: Vec<bool> = (0..width)
+                .map(|j| {
+                    let (conv, awa) =
+                        (&conversions[j * r..(j + 1) * r], &aware[j * r..(j + 1) * r]);
+                    if j == 0 {
+                        previous.as_ref().is_some_and(|p| {
+                            p.conversions[..] == conv[..] && p.aware[..] == awa[..]
+                        })
+                    } else {
+                        conv[..] == conversions[(j - 1) * r..j * r]
+                            && awa[..] == aware[(j - 1) * r..j * r]
+                    }
+                })
+                .collect();
+            let last_columns = (column(&conversions, width - 1), column(&aware, width - 1));
+            // The bands of the other steps, in parallel (each step's on its own).
+            let fresh: Vec<Option<([f64; 3], [f64; 3])>> = conversions
+                .par_chunks_mut(r)
+                .zip(aware.par_chunks_mut(r))
+                .zip(repeats.par_iter())
+                .map(|((conv, awa), &repeated)| (!repeated).then(|| (bands(conv), bands(awa))))
+                .collect();
+            let mut band = previous.as_ref().map(|p| p.bands);
+            for (j, fresh) in fresh.into_iter().enumerate() {
                 let t = first + j;
-                let conv = &mut conversions[j * r..(j + 1) * r];
-                let awa = &mut aware[j * r..(j + 1) * r];
-                // Once every replicate has settled, a step repeats the previous one:
-                // reuse its percentiles instead of sorting again.
-                let repeated = previous
-                    .as_ref()
-                    .is_some_and(|p| p.conversions[..] == conv[..] && p.aware[..] == awa[..]);
-                if !repeated {
-                    previous = Some(StepColumns {
-                        conversions: conv.to_vec(),
-                        aware: awa.to_vec(),
-                        conversion_band: [0.0; 3],
-                        aware_band: [0.0; 3],
-                    });
-                }
+                band = fresh.or(band);
+                let (cb, ab) = band.expect("a step that repeats has one before it");
                 if t + 1 == steps {
+                    let conv = &mut conversions[j * r..(j + 1) * r];
+                    let awa = &mut aware[j * r..(j + 1) * r];
                     let mut adopters: Vec<f64> = conv.iter().map(|c| c + recruited).collect();
                     finals = Some(Finals {
                         adopters: Summary::of(&mut adopters),
                         conversions: Summary::of(conv),
                         aware: Summary::of(awa),
                     });
-                }
-                let band = |v: &[f64]| {
-                    [
-                        percentile(v, 0.05),
-                        percentile(v, 0.50),
-                        percentile(v, 0.95),
-                    ]
-                };
-                let last = previous.as_mut().expect("set above");
-                if !repeated {
-                    conv.sort_by(f64::total_cmp);
-                    awa.sort_by(f64::total_cmp);
-                    (last.conversion_band, last.aware_band) = (band(conv), band(awa));
-                }
-                let (cb, ab) = (last.conversion_band, last.aware_band);
-                if t + 1 == steps {
-                    conv.sort_by(f64::total_cmp);
+                    // Summary::of sorted conv.
                     bins = histogram(conv);
                 }
                 let mean = |k: usize| self.sums[t][k] / r as f64;
@@ -425,6 +447,11 @@ impl Aggregator {
                     active_advocates_mean: mean(4),
                 });
             }
+            previous = Some(StepColumns {
+                conversions: last_columns.0,
+                aware: last_columns.1,
+                bands: band.expect("set in the loop"),
+            });
         }
         Ok(Aggregates {
             rows,
@@ -573,6 +600,28 @@ mod tests {
         assert!((percentile(&v, 0.05) - 1.15).abs() < 1e-12);
         assert!((percentile(&v, 0.95) - 3.85).abs() < 1e-12);
         assert_eq!(percentile(&[7.0], 0.95), 7.0);
+    }
+
+    #[test]
+    fn bands_by_selection_equal_percentiles_of_the_sorted_values() {
+        use rand::{Rng, SeedableRng};
+        let mut rng = rand_xoshiro::Xoshiro256PlusPlus::seed_from_u64(7);
+        for len in [1, 2, 3, 4, 19, 20, 21, 100, 1001] {
+            for range in [3, 1_000_000] {
+                let mut values: Vec<f64> =
+                    (0..len).map(|_| rng.gen_range(0..range) as f64).collect();
+                let mut sorted = values.clone();
+                sorted.sort_by(f64::total_cmp);
+                let expected = [0.05, 0.5, 0.95].map(|q| percentile(&sorted, q));
+                let got = bands(&mut values);
+                assert_eq!(
+                    got.map(f64::to_bits),
+                    expected.map(f64::to_bits),
+                    "{len} {range}"
+                );
+            }
+        }
+        assert!(bands(&mut []).iter().all(|b| b.is_nan()));
     }
 
     #[test]
