@@ -187,12 +187,11 @@ impl Replicate<'_> {
                     // In a cascade every consumer touched in this replicate is
                     // aware (each path that touches one marks it), so "untouched"
                     // is "unaware" and one comparison decides.
-                    for &v in neighbors {
-                        let packed = state[v as usize];
-                        debug_assert!(packed < stamp || packed & NodeState::from(AWARE) != 0);
-                        aware += u32::from(packed < stamp);
-                        state[v as usize] = packed.max(aware_stamp);
-                    }
+                    g.for_each_neighbor_entry(u, state, |packed| {
+                        debug_assert!(*packed < stamp || *packed & NodeState::from(AWARE) != 0);
+                        aware += u32::from(*packed < stamp);
+                        *packed = (*packed).max(aware_stamp);
+                    });
                 }
                 Noticed::Gaps(gaps) => {
                     let mut i = gaps.draw(&mut rng);
