@@ -179,11 +179,24 @@ impl Drop for SpillFile {
 /// replicate's conversions and awareness per step (8 bytes a step) go to a scratch
 /// file beside the outputs; [`Aggregator::finish`] reads it back a block of steps at
 /// a time, at most [`BAND_MEMORY`] bytes of values in memory, and removes it.
+///
+/// Most replicates settle long before the last step (a cascade dies out), and
+/// from then on their curve repeats one value. That tail is handled once, not
+/// step by step: its value is summed into `tails` at the step it starts (the
+/// means add the tails up at the end), and only the steps up to it are spilled.
+/// Otherwise the aggregation would cost more than a small cascade itself.
 pub struct Aggregator {
     steps: usize,
     recruited: u32,
     replicates: usize,
+    /// Sums over replicates of the values before each one's settled tail.
     sums: Vec<[f64; 5]>,
+    /// Sums of the settled values, at the step each tail starts.
+    tails: Vec<[f64; 5]>,
+    /// The latest step at which a replicate's tail starts.
+    latest_settled: usize,
+    /// The record being spilled (reused).
+    record: Vec<u8>,
     from: [f64; 4],
     spill: SpillFile,
     band_memory: usize,
@@ -305,6 +318,9 @@ impl Aggregator {
             recruited: 0,
             replicates: 0,
             sums: vec![[0.0; 5]; steps as usize],
+            tails: vec![[0.0; 5]; steps as usize],
+            latest_settled: 0,
+            record: Vec::new(),
             from: [0.0; 4],
             spill: SpillFile {
                 path,
@@ -320,27 +336,49 @@ impl Aggregator {
         self
     }
 
-    /// Add the next replicate (in order).
+    /// Add the next replicate (in order); `curve` has one entry per step.
     pub fn push(&mut self, curve: &[StepCounts], outcome: &ReplicateOutcome) -> Result<()> {
-        for (sum, c) in self.sums.iter_mut().zip(curve) {
+        assert_eq!(curve.len(), self.steps, "one entry per step");
+        let Some(last) = curve.last() else {
+            self.replicates += 1;
+            return Ok(());
+        };
+        // The curve repeats curve[settled] from step `settled` on.
+        let settled = curve.len()
+            - 1
+            - curve
+                .iter()
+                .rev()
+                .skip(1)
+                .take_while(|c| *c == last)
+                .count();
+        let add = |sum: &mut [f64; 5], c: &StepCounts| {
             sum[0] += f64::from(c.adopters);
             sum[1] += f64::from(c.conversions);
             sum[2] += f64::from(c.new_conversions);
             sum[3] += f64::from(c.aware);
             sum[4] += f64::from(c.active_advocates);
+        };
+        for (sum, c) in self.sums.iter_mut().zip(&curve[..settled]) {
+            add(sum, c);
         }
+        add(&mut self.tails[settled], last);
+        self.latest_settled = self.latest_settled.max(settled);
         for (total, &f) in self.from.iter_mut().zip(&outcome.from) {
             *total += f64::from(f);
         }
-        for c in curve {
-            let mut record = [0u8; 8];
-            record[..4].copy_from_slice(&c.conversions.to_le_bytes());
-            record[4..].copy_from_slice(&c.aware.to_le_bytes());
-            self.spill
-                .writer
-                .write_all(&record)
-                .map_err(|e| write_error(&self.spill.path, e))?;
+        // The spilled record: the settled step, then the values up to it.
+        let record = &mut self.record;
+        record.clear();
+        record.extend_from_slice(&(settled as u32).to_le_bytes());
+        for c in &curve[..=settled] {
+            record.extend_from_slice(&c.conversions.to_le_bytes());
+            record.extend_from_slice(&c.aware.to_le_bytes());
         }
+        self.spill
+            .writer
+            .write_all(record)
+            .map_err(|e| write_error(&self.spill.path, e))?;
         self.replicates += 1;
         Ok(())
     }
@@ -360,33 +398,41 @@ impl Aggregator {
             .flush()
             .map_err(|e| write_error(&path, e))?;
         let (r, steps) = (self.replicates, self.steps);
+        assert!(r > 0 && steps > 0, "a run has a replicate and a step");
         let recruited = f64::from(self.recruited);
-        let mut rows = Vec::with_capacity(steps);
+        // Every replicate repeats itself after step `live - 1`, so the later
+        // steps' values, and bands, are those of step `live - 1`.
+        let live = (self.latest_settled + 1).min(steps);
+        let mut bands_by_step: Vec<([f64; 3], [f64; 3])> = Vec::with_capacity(steps);
         let mut bins = Vec::new();
-        let block = (self.band_memory / (8 * r.max(1))).clamp(1, steps.max(1));
+        let block = (self.band_memory / (8 * r.max(1))).clamp(1, live.max(1));
         let mut finals = None;
         let mut previous: Option<StepColumns> = None;
-        let mut record = vec![0u8; 8 * steps];
-        for first in (0..steps).step_by(block) {
-            let width = block.min(steps - first);
+        let mut record = vec![0u8; 8 * live];
+        for first in (0..live).step_by(block) {
+            let width = block.min(live - first);
             // Column-major: values of step first + j for replicate i at j * r + i.
             let mut conversions = vec![0f64; width * r];
             let mut aware = vec![0f64; width * r];
             let mut reader =
                 BufReader::with_capacity(1 << 16, File::open(&path).map_err(read_err)?);
+            let word = |record: &[u8], k: usize| {
+                u32::from_le_bytes(record[k..k + 4].try_into().expect("4 bytes"))
+            };
             for i in 0..r {
-                reader.read_exact(&mut record).map_err(read_err)?;
+                let mut header = [0u8; 4];
+                reader.read_exact(&mut header).map_err(read_err)?;
+                let settled = u32::from_le_bytes(header) as usize;
+                let record = &mut record[..8 * (settled + 1)];
+                reader.read_exact(record).map_err(read_err)?;
                 for j in 0..width {
-                    let at = 8 * (first + j);
-                    let word = |k: usize| {
-                        u32::from_le_bytes(record[k..k + 4].try_into().expect("4 bytes"))
-                    };
-                    conversions[j * r + i] = f64::from(word(at));
-                    aware[j * r + i] = f64::from(word(at + 4));
+                    let at = 8 * (first + j).min(settled);
+                    conversions[j * r + i] = f64::from(word(record, at));
+                    aware[j * r + i] = f64::from(word(record, at + 4));
                 }
             }
-            // Once every replicate has settled, a step repeats the previous one and
-            // so do its bands. Compared before the bands reorder the columns.
+            // Where every replicate has settled, a step repeats the previous one
+            // and so do its bands. Compared before the bands reorder the columns.
             let column =
                 |values: &[f64], j: usize| -> Vec<f64> { values[j * r..(j + 1) * r].to_vec() };
             let repeats: Vec<bool> = (0..width)
@@ -412,45 +458,57 @@ impl Aggregator {
                 .map(|((conv, awa), &repeated)| (!repeated).then(|| (bands(conv), bands(awa))))
                 .collect();
             let mut band = previous.as_ref().map(|p| p.bands);
-            for (j, fresh) in fresh.into_iter().enumerate() {
-                let t = first + j;
+            for fresh in fresh {
                 band = fresh.or(band);
-                let (cb, ab) = band.expect("a step that repeats has one before it");
-                if t + 1 == steps {
-                    let conv = &mut conversions[j * r..(j + 1) * r];
-                    let awa = &mut aware[j * r..(j + 1) * r];
-                    let mut adopters: Vec<f64> = conv.iter().map(|c| c + recruited).collect();
-                    finals = Some(Finals {
-                        adopters: Summary::of(&mut adopters),
-                        conversions: Summary::of(conv),
-                        aware: Summary::of(awa),
-                    });
-                    // Summary::of sorted conv.
-                    bins = histogram(conv);
-                }
-                let mean = |k: usize| self.sums[t][k] / r as f64;
-                rows.push(CurveRow {
-                    step: t as u32,
-                    adopters_mean: mean(0),
-                    adopters_p05: cb[0] + recruited,
-                    adopters_p50: cb[1] + recruited,
-                    adopters_p95: cb[2] + recruited,
-                    conversions_mean: mean(1),
-                    conversions_p05: cb[0],
-                    conversions_p50: cb[1],
-                    conversions_p95: cb[2],
-                    new_conversions_mean: mean(2),
-                    aware_mean: mean(3),
-                    aware_p05: ab[0],
-                    aware_p50: ab[1],
-                    aware_p95: ab[2],
-                    active_advocates_mean: mean(4),
+                bands_by_step.push(band.expect("a step that repeats has one before it"));
+            }
+            if first + width == live {
+                // The last live step's values are every replicate's final ones.
+                let j = width - 1;
+                let conv = &mut conversions[j * r..(j + 1) * r];
+                let awa = &mut aware[j * r..(j + 1) * r];
+                let mut adopters: Vec<f64> = conv.iter().map(|c| c + recruited).collect();
+                finals = Some(Finals {
+                    adopters: Summary::of(&mut adopters),
+                    conversions: Summary::of(conv),
+                    aware: Summary::of(awa),
                 });
+                // Summary::of sorted conv.
+                bins = histogram(conv);
             }
             previous = Some(StepColumns {
                 conversions: last_columns.0,
                 aware: last_columns.1,
                 bands: band.expect("set in the loop"),
+            });
+        }
+        let settled_bands = *bands_by_step.last().expect("at least one step");
+        bands_by_step.resize(steps, settled_bands);
+        // The means: each replicate's values before its tail, plus the tails
+        // that started at or before the step.
+        let mut tails = [0.0; 5];
+        let mut rows = Vec::with_capacity(steps);
+        for (t, (cb, ab)) in bands_by_step.into_iter().enumerate() {
+            for (k, tail) in tails.iter_mut().enumerate() {
+                *tail += self.tails[t][k];
+            }
+            let mean = |k: usize| (self.sums[t][k] + tails[k]) / r as f64;
+            rows.push(CurveRow {
+                step: t as u32,
+                adopters_mean: mean(0),
+                adopters_p05: cb[0] + recruited,
+                adopters_p50: cb[1] + recruited,
+                adopters_p95: cb[2] + recruited,
+                conversions_mean: mean(1),
+                conversions_p05: cb[0],
+                conversions_p50: cb[1],
+                conversions_p95: cb[2],
+                new_conversions_mean: mean(2),
+                aware_mean: mean(3),
+                aware_p05: ab[0],
+                aware_p50: ab[1],
+                aware_p95: ab[2],
+                active_advocates_mean: mean(4),
             });
         }
         Ok(Aggregates {
@@ -639,6 +697,78 @@ mod tests {
             (s.mean, s.std, s.ci95_low, s.ci95_high),
             (3.0, 0.0, 3.0, 3.0)
         );
+    }
+
+    #[test]
+    fn settled_tails_aggregate_like_every_step() {
+        // Replicates that settle at different steps (the tail repeats one value),
+        // against means and bands computed step by step from the whole curves.
+        let dir = tempfile::tempdir().unwrap();
+        let steps = 12u32;
+        let mut rng = crate::rng::stream(5, 0, crate::rng::Stream::Statistics);
+        let curves: Vec<Vec<StepCounts>> = (0..40)
+            .map(|_| {
+                let settle = crate::rng::below(&mut rng, u64::from(steps) + 1) as u32;
+                let mut conversions = 0;
+                (0..steps)
+                    .map(|t| {
+                        let new = if t < settle {
+                            crate::rng::below(&mut rng, 5) as u32
+                        } else {
+                            0
+                        };
+                        conversions += new;
+                        StepCounts {
+                            adopters: conversions + 1,
+                            conversions,
+                            new_conversions: new,
+                            aware: 2 * conversions + u32::from(t < settle),
+                            active_advocates: u32::from(t < settle) * 3,
+                        }
+                    })
+                    .collect()
+            })
+            .collect();
+        for budget in [8 * 40, 1 << 20] {
+            let mut agg = Aggregator::new(steps, dir.path())
+                .unwrap()
+                .with_band_memory(budget);
+            agg.set_recruited(1);
+            for c in &curves {
+                agg.push(c, &ReplicateOutcome::default()).unwrap();
+            }
+            let got = agg.finish().unwrap();
+            for (t, row) in got.rows.iter().enumerate() {
+                let column = |f: fn(&StepCounts) -> u32| -> Vec<f64> {
+                    let mut v: Vec<f64> = curves.iter().map(|c| f64::from(f(&c[t]))).collect();
+                    v.sort_by(f64::total_cmp);
+                    v
+                };
+                let mean = |v: &[f64]| v.iter().sum::<f64>() / v.len() as f64;
+                let conversions = column(|c| c.conversions);
+                let aware = column(|c| c.aware);
+                assert_eq!(row.adopters_mean, mean(&column(|c| c.adopters)), "step {t}");
+                assert_eq!(row.conversions_mean, mean(&conversions));
+                assert_eq!(
+                    row.new_conversions_mean,
+                    mean(&column(|c| c.new_conversions))
+                );
+                assert_eq!(row.aware_mean, mean(&aware));
+                assert_eq!(
+                    row.active_advocates_mean,
+                    mean(&column(|c| c.active_advocates))
+                );
+                assert_eq!(row.conversions_p05, percentile(&conversions, 0.05));
+                assert_eq!(row.conversions_p50, percentile(&conversions, 0.5));
+                assert_eq!(row.aware_p95, percentile(&aware, 0.95));
+                assert_eq!(row.adopters_p95, percentile(&conversions, 0.95) + 1.0);
+            }
+            let mut finals: Vec<f64> = curves
+                .iter()
+                .map(|c| f64::from(c[steps as usize - 1].conversions))
+                .collect();
+            assert_eq!(got.finals.conversions, Summary::of(&mut finals));
+        }
     }
 
     #[test]
