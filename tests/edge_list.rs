@@ -159,6 +159,82 @@ fn ids_follow_first_appearance() {
     assert_eq!(g.csr.neighbors(0), &[1, 3]);
 }
 
+/// Integer labels are looked up some lines after they are read (to overlap the
+/// cache misses); ids, ties and weights must still follow the file's order,
+/// also across a switch of the label table to a hash map or to text labels.
+#[test]
+fn ids_ties_and_weights_follow_the_file_across_the_look_ahead() {
+    let mut state = 12345u64;
+    let mut next = |below: u64| {
+        state = state
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        (state >> 33) % below
+    };
+    // (line at which a huge integer label appears, line at which a text label does)
+    for (huge_at, text_at) in [
+        (None, None),
+        (Some(3000), None),
+        (Some(2000), Some(4000)),
+        (None, Some(10)),
+    ] {
+        let mut text = String::new();
+        let mut tokens: Vec<(String, String, f32)> = Vec::new();
+        for line in 0..5000 {
+            if next(50) == 0 {
+                text.push_str("# a comment\n\n");
+            }
+            let mut label = |i: usize| -> String {
+                if huge_at == Some(line) && i == 1 {
+                    "18446744073709551000".to_string()
+                } else if text_at == Some(line) && i == 0 {
+                    "alice".to_string()
+                } else {
+                    // Mostly small labels, some that make the direct table grow.
+                    let range = if next(10) == 0 { 5_000_000 } else { 3000 };
+                    next(range).to_string()
+                }
+            };
+            let (a, b) = (label(0), label(1));
+            let w = (1 + next(1000)) as f32 / 1000.0;
+            text.push_str(&format!("{a} {b} {w}\n"));
+            tokens.push((a, b, w));
+        }
+        let g = ok(&text, WEIGHTED);
+        // Reference: ids by first appearance, ties without loops or repeats, the
+        // first listed weight of each tie.
+        let mut ids: std::collections::HashMap<String, u32> = Default::default();
+        let mut order: Vec<String> = Vec::new();
+        let mut ties: std::collections::BTreeMap<(u32, u32), f32> = Default::default();
+        for (a, b, w) in &tokens {
+            let mut id = |label: &String| {
+                *ids.entry(label.clone()).or_insert_with(|| {
+                    order.push(label.clone());
+                    order.len() as u32 - 1
+                })
+            };
+            let (u, v) = (id(a), id(b));
+            if u != v {
+                ties.entry((u.min(v), u.max(v))).or_insert(*w);
+            }
+        }
+        let labels: Vec<String> = (0..g.csr.node_count() as u32)
+            .map(|i| g.labels.label(i))
+            .collect();
+        assert_eq!(labels, order, "{huge_at:?} {text_at:?}");
+        assert_eq!(g.csr.tie_count(), ties.len() as u64);
+        for (&(u, v), &w) in &ties {
+            let at = g
+                .csr
+                .neighbors(u)
+                .iter()
+                .position(|&x| x == v)
+                .expect("tie present");
+            assert_eq!(g.csr.neighbor_weights(u).unwrap()[at], w);
+        }
+    }
+}
+
 #[test]
 fn string_labels_and_integer_labels_mix_consistently() {
     let g = ok("1 2\n2 alice\nalice bob\n7 007\n007 carol\n", UNDIRECTED);

@@ -307,7 +307,7 @@ impl Csr {
 
 /// A software prefetch of the cache line holding `value` (a no-op off x86-64).
 #[inline]
-fn prefetch<T>(value: &T) {
+pub(crate) fn prefetch<T>(value: &T) {
     // SAFETY: a prefetch is only a hint: it reads nothing into the program and
     // never faults (the pointer comes from a reference anyway). The intrinsic is
     // `unsafe` only because it is gated on SSE, which every x86-64 CPU has.

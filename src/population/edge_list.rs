@@ -37,19 +37,26 @@
 //! Every problem with the input is a [`WomError::Input`] (exit code 2) whose
 //! [`Diagnostic`] names the file and, for a bad line, the first bad line and column.
 
+use std::collections::VecDeque;
 use std::fmt::Write as _;
 use std::fs::File;
 use std::io::{self, BufRead, BufReader, Read};
 use std::path::Path;
 
 use crate::error::{Diagnostic, WomError};
-use crate::population::csr::{Cleaning, Csr};
+use crate::population::csr::{prefetch, Cleaning, Csr};
 
 /// The most distinct nodes an edge list may have (ids are `u32`).
 pub const MAX_NODES: usize = u32::MAX as usize - 1;
 
 /// Read buffer size: large reads keep system-call and decompression overhead low.
 const READ_BUFFER: usize = 1 << 20;
+
+/// Integer labels are looked up this many edges after their line is parsed, with
+/// the table entries prefetched meanwhile: random labels miss the cache on nearly
+/// every look-up, and the misses of consecutive lines then overlap instead of
+/// following each other.
+const LOOKUP_LAG: usize = 16;
 
 /// How to read an edge list.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -288,10 +295,14 @@ fn parse<R: BufRead>(
     gzip: bool,
 ) -> Result<EdgeList, WomError> {
     let mut interner = Interner::new();
-    let mut edges: Vec<(u32, u32)> = Vec::new();
-    let mut weights: Vec<f32> = Vec::new();
+    let mut edges = Edges {
+        ends: Vec::new(),
+        weights: options.weighted.then(Vec::new),
+    };
     let mut buf: Vec<u8> = Vec::with_capacity(256);
     let mut line_no: u64 = 0;
+    // Edges whose integer labels are prefetched but not yet looked up, in order.
+    let mut pending: VecDeque<(u64, u64, f32)> = VecDeque::with_capacity(LOOKUP_LAG + 1);
 
     loop {
         buf.clear();
@@ -311,30 +322,53 @@ fn parse<R: BufRead>(
                 line = rest;
             }
         }
-        match parse_line(line, options.weighted, &mut interner) {
-            Ok(Some((u, v, w))) => {
-                edges.push((u, v));
-                if options.weighted {
-                    weights.push(w);
+        let parsed = parse_line(line, options.weighted).and_then(|fields| {
+            let Some((a, b, w)) = fields else {
+                return Ok(());
+            };
+            let (label_a, label_b) = (&line[a.0..a.1], &line[b.0..b.1]);
+            if let Some((x, y)) = interner.look_ahead(label_a, label_b, pending.len()) {
+                pending.push_back((x, y, w));
+                edges.look_up(&mut pending, &mut interner, LOOKUP_LAG);
+                return Ok(());
+            }
+            // Ids are given in order of first appearance: the edges before this
+            // one are looked up first.
+            edges.look_up(&mut pending, &mut interner, 0);
+            let mut intern = |field: Span| {
+                interner
+                    .intern(&line[field.0..field.1])
+                    .map_err(|kind| BadLine {
+                        kind,
+                        offset: field.0,
+                        field,
+                    })
+            };
+            let u = intern(a)?;
+            let v = intern(b)?;
+            edges.push(u, v, w);
+            Ok(())
+        });
+        if let Err(bad) = parsed {
+            let d = bad
+                .into_diagnostic(line)
+                .file(name)
+                .at(line_no as usize, Some(column(line, bad.offset)));
+            if gzip {
+                // A damaged gzip stream can decode to garbage before the decoder
+                // notices; blame the compression if the rest does not decode.
+                if let Err(e) = io::copy(&mut reader, &mut io::sink()) {
+                    return Err(read_error(name, gzip, line_no, &e, Some(line_no)));
                 }
             }
-            Ok(None) => {}
-            Err(bad) => {
-                let d = bad
-                    .into_diagnostic(line)
-                    .file(name)
-                    .at(line_no as usize, Some(column(line, bad.offset)));
-                if gzip {
-                    // A damaged gzip stream can decode to garbage before the decoder
-                    // notices; blame the compression if the rest does not decode.
-                    if let Err(e) = io::copy(&mut reader, &mut io::sink()) {
-                        return Err(read_error(name, gzip, line_no, &e, Some(line_no)));
-                    }
-                }
-                return Err(WomError::input(d));
-            }
+            return Err(WomError::input(d));
         }
     }
+    edges.look_up(&mut pending, &mut interner, 0);
+    let Edges {
+        ends: edges,
+        weights,
+    } = edges;
 
     if edges.is_empty() {
         let message = if line_no == 0 {
@@ -352,7 +386,6 @@ fn parse<R: BufRead>(
     let edges_read = edges.len() as u64;
     let labels = interner.into_labels();
     let nodes = labels.len() as u32;
-    let weights = options.weighted.then_some(weights);
     let (csr, cleaning) = Csr::from_edges(nodes, edges, weights, options.directed, true);
     Ok(EdgeList {
         csr,
@@ -555,13 +588,13 @@ impl<'a> Fields<'a> {
     }
 }
 
-/// Parse one line: `Ok(None)` for blank and comment lines.
+/// A field of a line: its start and end offsets.
+type Span = (usize, usize);
+
+/// Parse one line into its two label fields and its weight: `Ok(None)` for blank
+/// and comment lines.
 #[inline]
-fn parse_line(
-    line: &[u8],
-    weighted: bool,
-    interner: &mut Interner,
-) -> Result<Option<(u32, u32, f32)>, BadLine> {
+fn parse_line(line: &[u8], weighted: bool) -> Result<Option<(Span, Span, f32)>, BadLine> {
     let mut fields = Fields::new(line);
     let empty = |offset: usize| BadLine {
         kind: BadKind::EmptyField,
@@ -600,17 +633,36 @@ fn parse_line(
             field: c,
         })?;
     }
-    let u = interner.intern(&line[a.0..a.1]).map_err(|kind| BadLine {
-        kind,
-        offset: a.0,
-        field: a,
-    })?;
-    let v = interner.intern(&line[b.0..b.1]).map_err(|kind| BadLine {
-        kind,
-        offset: b.0,
-        field: b,
-    })?;
-    Ok(Some((u, v, w)))
+    Ok(Some((a, b, w)))
+}
+
+/// The edges read so far, with their weights when the list is weighted.
+struct Edges {
+    ends: Vec<(u32, u32)>,
+    weights: Option<Vec<f32>>,
+}
+
+impl Edges {
+    fn push(&mut self, u: u32, v: u32, w: f32) {
+        self.ends.push((u, v));
+        if let Some(weights) = &mut self.weights {
+            weights.push(w);
+        }
+    }
+
+    /// Look up the oldest edges of `pending` (integer labels accepted by
+    /// [`Interner::look_ahead`]) and add them, until `keep` are left.
+    fn look_up(
+        &mut self,
+        pending: &mut VecDeque<(u64, u64, f32)>,
+        interner: &mut Interner,
+        keep: usize,
+    ) {
+        while pending.len() > keep {
+            let (x, y, w) = pending.pop_front().expect("longer than keep");
+            self.push(interner.intern_ahead(x), interner.intern_ahead(y), w);
+        }
+    }
 }
 
 fn parse_weight(token: &[u8]) -> Result<f32, BadKind> {
@@ -994,6 +1046,40 @@ impl Interner {
         }
         let text = std::str::from_utf8(token).map_err(|_| BadKind::NotUtf8)?;
         self.intern_str(text)
+    }
+
+    /// Both labels as integers, their table entries prefetched, when they can be
+    /// looked up later with [`Interner::intern_ahead`]: integer labels that the
+    /// direct table already covers, with room for the ids of `pending` more edges
+    /// and this one. None otherwise (then look them up now with
+    /// [`Interner::intern`], after the pending ones).
+    #[inline]
+    fn look_ahead(&self, a: &[u8], b: &[u8], pending: usize) -> Option<(u64, u64)> {
+        let Interner::Integers { index, labels } = self else {
+            return None;
+        };
+        if index.map.is_some() || labels.len() + 2 * (pending + 1) >= MAX_NODES {
+            return None;
+        }
+        let (x, y) = (parse_int_label(a)?, parse_int_label(b)?);
+        let (slot_x, slot_y) = (index.dense.get(x as usize)?, index.dense.get(y as usize)?);
+        prefetch(slot_x);
+        prefetch(slot_y);
+        Some((x, y))
+    }
+
+    /// The id of an integer label that [`Interner::look_ahead`] accepted. Until
+    /// then only this and `look_ahead` have run: the table has not moved to a
+    /// hash map or to text (which happens only in [`Interner::intern`]), and it
+    /// only grows, so the label is still covered and there is room for its id.
+    #[inline]
+    fn intern_ahead(&mut self, x: u64) -> u32 {
+        let Interner::Integers { index, labels } = self else {
+            unreachable!("look_ahead accepts integer labels only");
+        };
+        index
+            .intern(x, labels)
+            .expect("look_ahead left room for the ids")
     }
 
     fn intern_str(&mut self, text: &str) -> Result<u32, BadKind> {
