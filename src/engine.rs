@@ -105,6 +105,44 @@ pub(crate) fn flags_at(packed: NodeState, stamp: NodeState) -> u8 {
     (packed.max(stamp) - stamp) as u8
 }
 
+/// The conversions decided in this step, which take effect at its end, with the
+/// advocate group that made each.
+///
+/// The buffer is kept longer than its contents so that a kernel can write a
+/// would-be conversion unconditionally and count it only when it happens: a push
+/// without a branch (whether a tie converts is unpredictable).
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Pending {
+    slots: Vec<(u32, Source)>,
+    len: usize,
+}
+
+impl Pending {
+    pub(crate) fn push(&mut self, conversion: (u32, Source)) {
+        let len = self.len;
+        self.room(1).0[len] = conversion;
+        self.len += 1;
+    }
+
+    /// The slots, at least `extra` of them free after the current contents, and
+    /// the number in use (to be advanced by the caller).
+    #[inline]
+    pub(crate) fn room(&mut self, extra: usize) -> (&mut [(u32, Source)], &mut usize) {
+        if self.slots.len() < self.len + extra {
+            self.slots.resize(self.len + extra, (0, Source::Organic));
+        }
+        (&mut self.slots, &mut self.len)
+    }
+
+    pub(crate) fn as_slice(&self) -> &[(u32, Source)] {
+        &self.slots[..self.len]
+    }
+
+    pub(crate) fn clear(&mut self) {
+        self.len = 0;
+    }
+}
+
 /// Buffers one thread reuses from replicate to replicate.
 #[derive(Debug, Clone)]
 pub struct Scratch {
@@ -114,9 +152,7 @@ pub struct Scratch {
     seeding: SeedingScratch,
     pub(crate) recruited: Vec<u32>,
     pub(crate) followers: Vec<u32>,
-    pub(crate) pending: Vec<(u32, Source)>,
-    /// Cascade: the neighbours one recommendation converts (see `recommend_along`).
-    pub(crate) hits: Vec<u32>,
+    pub(crate) pending: Pending,
     /// Cascade: word-of-mouth advocates and the last step they recommend.
     pub(crate) active: Vec<(u32, u32)>,
     /// Threshold and bass: advocates starting to recommend this step, next step.
@@ -127,14 +163,6 @@ pub struct Scratch {
 }
 
 impl Scratch {
-    /// `hits` with room for one recommendation's conversions along `ties` ties.
-    pub(crate) fn room(hits: &mut Vec<u32>, ties: usize) -> &mut [u32] {
-        if hits.len() <= ties {
-            hits.resize(ties + 1, 0);
-        }
-        &mut hits[..]
-    }
-
     /// Buffers for a population of `nodes` consumers.
     pub fn new(nodes: usize) -> Self {
         Scratch {
@@ -144,8 +172,7 @@ impl Scratch {
             seeding: SeedingScratch::new(nodes),
             recruited: Vec::new(),
             followers: Vec::new(),
-            pending: Vec::new(),
-            hits: Vec::new(),
+            pending: Pending::default(),
             active: Vec::new(),
             starting: Vec::new(),
             starting_next: Vec::new(),
@@ -493,7 +520,7 @@ impl<'a> Replicate<'a> {
     /// (Their flags were set when they decided.)
     fn commit(&mut self, t: u32) {
         let mut pending = std::mem::take(&mut self.s.pending);
-        for &(v, source) in &pending {
+        for &(v, source) in pending.as_slice() {
             self.conversions += 1;
             self.from[source as usize] += 1;
             // Whether an adopter goes on to recommend is a trait of the consumer

@@ -103,13 +103,13 @@ impl Replicate<'_> {
         } else {
             &[]
         };
-        // Converted neighbours are written at `hits[converted]` unconditionally
-        // and counted only when they convert: a push without a branch.
-        let hits = Scratch::room(&mut self.s.hits, neighbors.len());
+        // Converted neighbours are written unconditionally and counted only when
+        // they convert: a push without a branch.
+        let (slots, converted) = self.s.pending.room(neighbors.len());
+        let mut n = *converted;
         let state = &mut self.s.state[..];
         let mut rng = self.rng.clone();
         let mut aware = self.aware;
-        let mut converted = 0usize;
         for (i, &v) in neighbors.iter().enumerate() {
             let packed = state[v as usize];
             let flags = flags_at(packed, stamp);
@@ -133,13 +133,12 @@ impl Replicate<'_> {
             // which the reach = 1 loop of `recommend_all_skipping` relies on.
             let noticed_state = (stamp | NodeState::from(new)) * NodeState::from(noticed);
             state[v as usize] = packed.max(noticed_state);
-            hits[converted] = v;
-            converted += usize::from(converts);
+            slots[n] = (v, source);
+            n += usize::from(converts);
         }
+        *converted = n;
         self.rng = rng;
         self.aware = aware;
-        let pending = &mut self.s.pending;
-        pending.extend(hits[..converted].iter().map(|&v| (v, source)));
     }
 
     /// This step's advocates recommend with the outcomes of
@@ -164,7 +163,6 @@ impl Replicate<'_> {
             recruited,
             active,
             pending,
-            hits,
             ..
         } = &mut *self.s;
         let state = &mut state[..];
@@ -208,8 +206,8 @@ impl Replicate<'_> {
                 Noticed::Candidates => {}
             }
             let gaps = &skipping.candidates;
-            let room = Scratch::room(hits, neighbors.len());
-            let mut converted = 0;
+            let (slots, converted) = pending.room(neighbors.len());
+            let mut n = *converted;
             let mut i = if gaps.never() {
                 usize::MAX
             } else {
@@ -226,11 +224,11 @@ impl Replicate<'_> {
                 aware += u32::from(open & (flags & AWARE == 0));
                 let new = flags | (u8::from(open) * AWARE) | (u8::from(converts) * ADOPTED);
                 state[v as usize] = stamp | NodeState::from(new);
-                room[converted] = v;
-                converted += usize::from(converts);
+                slots[n] = (v, source);
+                n += usize::from(converts);
                 i = i.saturating_add(1).saturating_add(gaps.draw(&mut rng));
             }
-            pending.extend(room[..converted].iter().map(|&v| (v, source)));
+            *converted = n;
         }
         self.rng = rng;
         self.aware = aware;
