@@ -519,28 +519,42 @@ impl<'a> Replicate<'a> {
     /// Step 4: decisions take effect together; new adopters may become advocates.
     /// (Their flags were set when they decided.)
     fn commit(&mut self, t: u32) {
-        let mut pending = std::mem::take(&mut self.s.pending);
-        for &(v, source) in pending.as_slice() {
-            self.conversions += 1;
-            self.from[source as usize] += 1;
-            // Whether an adopter goes on to recommend is a trait of the consumer
-            // (each adopts at most once per replicate, so this is the same chance),
-            // drawn from the counter-based stream: extra conversions in one of two
-            // paired scenarios then do not shift the other draws.
-            let advocacy = self.model.wom.advocacy;
-            if advocacy >= 1.0
-                || rng::counter_unit(self.traits_key, u64::from(v), SALT_ADVOCACY) < advocacy
-            {
-                match self.model.wom.rule {
-                    Rule::Cascade => {
-                        self.s.active.push((v, t + self.model.wom.active_steps));
-                    }
-                    _ => self.s.starting_next.push((v, Source::WordOfMouth)),
-                }
+        let Scratch {
+            pending,
+            active,
+            starting_next,
+            ..
+        } = &mut *self.s;
+        let decided = pending.as_slice();
+        self.conversions += decided.len() as u32;
+        // Counted in registers, one compare per source, rather than by a chain of
+        // increments of `from[source]` through memory.
+        let mut from = [0u32; 4];
+        for &(_, source) in decided {
+            for (k, count) in from.iter_mut().enumerate() {
+                *count += u32::from(source as usize == k);
             }
         }
+        for (total, count) in self.from.iter_mut().zip(from) {
+            *total += count;
+        }
+        // Whether an adopter goes on to recommend is a trait of the consumer (each
+        // adopts at most once per replicate, so this is the same chance), drawn
+        // from the counter-based stream: extra conversions in one of two paired
+        // scenarios then do not shift the other draws.
+        let (wom, traits_key) = (&self.model.wom, self.traits_key);
+        let advocates = decided.iter().map(|&(v, _)| v).filter(|&v| {
+            wom.advocacy >= 1.0
+                || rng::counter_unit(traits_key, u64::from(v), SALT_ADVOCACY) < wom.advocacy
+        });
+        match wom.rule {
+            Rule::Cascade => {
+                let last = t + wom.active_steps;
+                active.extend(advocates.map(|v| (v, last)));
+            }
+            _ => starting_next.extend(advocates.map(|v| (v, Source::WordOfMouth))),
+        }
         pending.clear();
-        self.s.pending = pending;
     }
 }
 
