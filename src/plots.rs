@@ -135,6 +135,11 @@ fn draw_legend<'a, DB: DrawingBackend + 'a, CT: CoordTranslate>(
         .map_err(plot_error)
 }
 
+/// The legend key of a line: a short stroke in its colour and width.
+fn line_key(colour: RGBColor, width: u32) -> impl Fn((i32, i32)) -> PathElement<(i32, i32)> {
+    move |(x, y)| PathElement::new(vec![(x, y), (x + 24, y)], colour.stroke_width(width))
+}
+
 /// The y extent of a chart: at least 1, with 5% headroom.
 fn top(values: impl Iterator<Item = f64>) -> f64 {
     (values.fold(0.0, f64::max) * 1.05).max(1.0)
@@ -215,9 +220,7 @@ pub fn conversion(dir: &Path, title: &str, rows: &[CurveRow], replicates: usize)
             ))
             .map_err(plot_error)?
             .label("conversions, mean")
-            .legend(move |(x, y)| {
-                PathElement::new(vec![(x, y), (x + 24, y)], blue.stroke_width(3))
-            });
+            .legend(line_key(blue, 3));
         chart
             .draw_secondary_series(LineSeries::new(
                 rows.iter().map(|r| (f64::from(r.step), r.aware_mean)),
@@ -225,9 +228,7 @@ pub fn conversion(dir: &Path, title: &str, rows: &[CurveRow], replicates: usize)
             ))
             .map_err(plot_error)?
             .label("aware, mean (right axis)")
-            .legend(move |(x, y)| {
-                PathElement::new(vec![(x, y), (x + 24, y)], orange.stroke_width(3))
-            });
+            .legend(line_key(orange, 3));
         draw_legend(&mut chart, SeriesLabelPosition::UpperLeft, 20)?;
         root.present().map_err(plot_error)
     }
@@ -357,9 +358,7 @@ pub fn comparison(dir: &Path, title: &str, series: &[ComparedSeries<'_>]) -> Res
                 ))
                 .map_err(plot_error)?
                 .label(s.name)
-                .legend(move |(x, y)| {
-                    PathElement::new(vec![(x, y), (x + 24, y)], colour.stroke_width(3))
-                });
+                .legend(line_key(colour, 3));
         }
         draw_legend(&mut chart, SeriesLabelPosition::UpperLeft, 18)?;
 
@@ -509,9 +508,7 @@ pub fn validation(
                 ))
                 .map_err(plot_error)?
                 .label(format!("theory: {name}"))
-                .legend(move |(x, y)| {
-                    PathElement::new(vec![(x, y), (x + 24, y)], colour.stroke_width(2))
-                });
+                .legend(line_key(colour, 2));
         }
         for (i, s) in simulated.iter().enumerate() {
             let colour = PALETTE[i % PALETTE.len()];
@@ -633,9 +630,7 @@ pub fn scaling(dir: &Path, title: &str, points: &[ScalingPoint]) -> Result<()> {
                     ))
                     .map_err(plot_error)?
                     .label(*name)
-                    .legend(move |(x, y)| {
-                        PathElement::new(vec![(x, y), (x + 24, y)], colour.stroke_width(3))
-                    });
+                    .legend(line_key(colour, 3));
                 chart
                     .draw_series(line.iter().map(|&p| Circle::new(p, 5, colour.filled())))
                     .map_err(plot_error)?;
@@ -649,9 +644,7 @@ pub fn scaling(dir: &Path, title: &str, points: &[ScalingPoint]) -> Result<()> {
                     ))
                     .map_err(plot_error)?
                     .label("budget: 16 bytes per directed arc")
-                    .legend(move |(x, y)| {
-                        PathElement::new(vec![(x, y), (x + 24, y)], grey.stroke_width(2))
-                    });
+                    .legend(line_key(grey, 2));
             }
             draw_legend(&mut chart, SeriesLabelPosition::UpperLeft, 16)?;
         }
