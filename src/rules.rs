@@ -5,8 +5,8 @@
 //! rules work with counts of advocates instead.
 
 use crate::engine::{
-    flags_at, stamp, NodeState, Noticed, Replicate, Scratch, Skipping, Source, ADOPTED, AWARE,
-    EXPOSED,
+    flags_at, stamp, Model, NodeState, Noticed, Pending, Replicate, Scratch, Skipping, Source,
+    ADOPTED, AWARE, EXPOSED,
 };
 use crate::population::{Csr, Topology};
 use crate::rng;
@@ -48,17 +48,17 @@ impl Replicate<'_> {
     /// This step's advocates recommend, one draw per tie: the recruited ones (if
     /// they post) and then the word-of-mouth ones.
     fn recommend_all_per_tie(&mut self, g: &Csr, recruited_post: bool) {
-        let first = if recruited_post {
-            self.s.recruited.len()
-        } else {
-            0
-        };
-        for k in 0..first + self.s.active.len() {
-            // Prefetching as in `recommend_all_skipping`.
-            let at = |k| advocate_at(&self.s.recruited, &self.s.active, first, k);
-            prefetch_ahead(g, at(k + 1), at(k + 2));
-            let (u, source) = at(k).expect("k is below the number of advocates");
-            self.recommend(g, u, source);
+        if recruited_post {
+            for k in 0..self.s.recruited.len() {
+                prefetch_next(g, &self.s.recruited, k, |&u| u);
+                let u = self.s.recruited[k];
+                self.recommend(g, u, Source::Advocates);
+            }
+        }
+        for k in 0..self.s.active.len() {
+            prefetch_next(g, &self.s.active, k, |&(u, _)| u);
+            let u = self.s.active[k].0;
+            self.recommend(g, u, Source::WordOfMouth);
         }
     }
 
@@ -142,22 +142,15 @@ impl Replicate<'_> {
     }
 
     /// This step's advocates recommend with the outcomes of
-    /// [`Self::recommend_along`], drawn by skipping (see [`Skipping`]): for each,
-    /// first the ties its recommendation is noticed on — all of them when reach =
-    /// 1, with no draw and no branch — then the candidates, one table look-up
-    /// each. Unweighted ties only. One loop over all advocates of the step, so the
-    /// generator, counters and buffers stay in registers from one to the next.
+    /// [`Self::recommend_along`], drawn by skipping (see [`Skipping`]): the
+    /// recruited ones (if they post) and then the word-of-mouth ones, each list
+    /// in one [`SkippingKernel::recommend`] loop. Unweighted ties only.
     fn recommend_all_skipping<const EXPOSURE: bool>(
         &mut self,
         g: &Csr,
         skipping: &Skipping,
         recruited_post: bool,
     ) {
-        let model = self.model;
-        let (epoch, traits_key) = (self.epoch, self.traits_key);
-        let stamp = stamp(epoch);
-        let aware_stamp = stamp | NodeState::from(AWARE);
-        let flags_of = |packed: NodeState| flags_at(packed, stamp);
         let Scratch {
             state,
             recruited,
@@ -165,73 +158,23 @@ impl Replicate<'_> {
             pending,
             ..
         } = &mut *self.s;
-        let state = &mut state[..];
-        let mut rng = self.rng.clone();
-        let mut aware = self.aware;
-        // The recruited advocates (if they post) and then the word-of-mouth ones.
-        let first = if recruited_post { recruited.len() } else { 0 };
-        let advocate = |k| advocate_at(recruited, active, first, k);
-        for k in 0..first + active.len() {
-            // Advocates in list order are at random places in the graph: the next
-            // one's tie list and the one after's offsets are prefetched while this
-            // one recommends. (This beats visiting a large frontier in id order,
-            // which reads the CSR sequentially but costs a sort or a bitmap scan
-            // per step; see docs/performance.md.)
-            prefetch_ahead(g, advocate(k + 1), advocate(k + 2));
-            let (u, source) = advocate(k).expect("k is below the number of advocates");
-            let neighbors = g.neighbors(u);
-            match &skipping.noticed {
-                Noticed::Every => {
-                    // In a cascade every consumer touched in this replicate is
-                    // aware (each path that touches one marks it), so "untouched"
-                    // is "unaware" and one comparison decides.
-                    g.for_each_neighbor_entry(u, state, |packed| {
-                        debug_assert!(*packed < stamp || *packed & NodeState::from(AWARE) != 0);
-                        aware += u32::from(*packed < stamp);
-                        *packed = (*packed).max(aware_stamp);
-                    });
-                }
-                Noticed::Gaps(gaps) => {
-                    let mut i = gaps.draw(&mut rng);
-                    while i < neighbors.len() {
-                        let v = neighbors[i];
-                        // Adopters are already aware, so noticing them changes
-                        // nothing.
-                        let flags = flags_of(state[v as usize]);
-                        aware += u32::from(flags & AWARE == 0);
-                        state[v as usize] = stamp | NodeState::from(flags | AWARE);
-                        i = i.saturating_add(1).saturating_add(gaps.draw(&mut rng));
-                    }
-                }
-                Noticed::Candidates => {}
-            }
-            let gaps = &skipping.candidates;
-            let (slots, converted) = pending.room(neighbors.len());
-            let mut n = *converted;
-            let mut i = if gaps.never() {
-                usize::MAX
-            } else {
-                gaps.draw(&mut rng)
-            };
-            while i < neighbors.len() {
-                let v = neighbors[i];
-                let flags = flags_of(state[v as usize]);
-                // Folded in with masks: whether v adopted already is
-                // unpredictable. In consumer mode the trait is looked up only for
-                // an open candidate.
-                let open = flags & ADOPTED == 0;
-                let converts = open && (EXPOSURE || Replicate::trusts_peers(model, traits_key, v));
-                aware += u32::from(open & (flags & AWARE == 0));
-                let new = flags | (u8::from(open) * AWARE) | (u8::from(converts) * ADOPTED);
-                state[v as usize] = stamp | NodeState::from(new);
-                slots[n] = (v, source);
-                n += usize::from(converts);
-                i = i.saturating_add(1).saturating_add(gaps.draw(&mut rng));
-            }
-            *converted = n;
+        let mut kernel = SkippingKernel::<EXPOSURE> {
+            g,
+            skipping,
+            model: self.model,
+            traits_key: self.traits_key,
+            stamp: stamp(self.epoch),
+            state,
+            pending,
+            rng: self.rng.clone(),
+            aware: self.aware,
+        };
+        if recruited_post {
+            kernel.recommend(recruited, |&u| u, Source::Advocates);
         }
-        self.rng = rng;
-        self.aware = aware;
+        kernel.recommend(active, |&(u, _)| u, Source::WordOfMouth);
+        self.rng = kernel.rng;
+        self.aware = kernel.aware;
     }
 
     /// `cascade` on a complete population: each non-adopter hears all `k` active
@@ -526,31 +469,106 @@ fn binomial(rng: &mut rng::WomRng, n: u32, p: f64) -> u32 {
     }
 }
 
-/// Advocate `k` of a cascade step, in the order they recommend: the `first`
-/// recruited ones (all of them when they post this step, else none), then the
-/// word-of-mouth ones. None past the end.
+/// While advocate `k` of `list` (ids by `id`) recommends, prefetch the tie list
+/// of the next one and the offsets of the one after (whose tie list is
+/// prefetched at the next call). Advocates in list order are at random places in
+/// the graph. Past the end of the list it prefetches the last one again, which
+/// costs nothing and needs no branch. (This beats visiting a large frontier in
+/// id order, which reads the CSR sequentially but costs a sort or a bitmap scan
+/// per step; see docs/performance.md.)
 #[inline]
-fn advocate_at(
-    recruited: &[u32],
-    active: &[(u32, u32)],
-    first: usize,
-    k: usize,
-) -> Option<(u32, Source)> {
-    if k < first {
-        Some((recruited[k], Source::Advocates))
-    } else {
-        active.get(k - first).map(|a| (a.0, Source::WordOfMouth))
-    }
+fn prefetch_next<T>(g: &Csr, list: &[T], k: usize, id: impl Fn(&T) -> u32) {
+    let last = list.len() - 1;
+    g.prefetch_ties(id(&list[(k + 1).min(last)]));
+    g.prefetch_offsets(id(&list[(k + 2).min(last)]));
 }
 
-/// Prefetch the tie list of the advocate after this one and the offsets of the
-/// one after that (whose tie list is prefetched at the next call).
-#[inline]
-fn prefetch_ahead(g: &Csr, next: Option<(u32, Source)>, after: Option<(u32, Source)>) {
-    if let Some((v, _)) = next {
-        g.prefetch_ties(v);
-    }
-    if let Some((v, _)) = after {
-        g.prefetch_offsets(v);
+/// The skipping cascade kernel: what one step's recommendations read and write,
+/// borrowed into one place so that the generator, counters and buffers stay in
+/// registers from one advocate to the next.
+struct SkippingKernel<'a, const EXPOSURE: bool> {
+    g: &'a Csr,
+    skipping: &'a Skipping,
+    model: &'a Model,
+    traits_key: u64,
+    stamp: NodeState,
+    state: &'a mut [NodeState],
+    pending: &'a mut Pending,
+    rng: rng::WomRng,
+    aware: u32,
+}
+
+impl<const EXPOSURE: bool> SkippingKernel<'_, EXPOSURE> {
+    /// The advocates of `list` (ids by `id`), all of group `source`, recommend
+    /// in list order: for each, first the ties its recommendation is noticed on
+    /// — all of them when reach = 1, with no draw and no branch — then the
+    /// candidates, one table look-up each.
+    #[inline]
+    fn recommend<T>(&mut self, list: &[T], id: impl Fn(&T) -> u32, source: Source) {
+        let (g, skipping, model, traits_key) = (self.g, self.skipping, self.model, self.traits_key);
+        let stamp = self.stamp;
+        let aware_stamp = stamp | NodeState::from(AWARE);
+        let flags_of = |packed: NodeState| flags_at(packed, stamp);
+        let state = &mut *self.state;
+        let pending = &mut *self.pending;
+        let mut rng = self.rng.clone();
+        let mut aware = self.aware;
+        let gaps = &skipping.candidates;
+        let never = gaps.never();
+        for k in 0..list.len() {
+            prefetch_next(g, list, k, &id);
+            let u = id(&list[k]);
+            let neighbors = g.neighbors(u);
+            match &skipping.noticed {
+                Noticed::Every => {
+                    // In a cascade every consumer touched in this replicate is
+                    // aware (each path that touches one marks it), so "untouched"
+                    // is "unaware" and one comparison decides.
+                    g.for_each_neighbor_entry(u, state, |packed| {
+                        debug_assert!(*packed < stamp || *packed & NodeState::from(AWARE) != 0);
+                        aware += u32::from(*packed < stamp);
+                        *packed = (*packed).max(aware_stamp);
+                    });
+                }
+                Noticed::Gaps(gaps) => {
+                    let mut i = gaps.draw(&mut rng);
+                    while i < neighbors.len() {
+                        let v = neighbors[i];
+                        // Adopters are already aware, so noticing them changes
+                        // nothing.
+                        let flags = flags_of(state[v as usize]);
+                        aware += u32::from(flags & AWARE == 0);
+                        state[v as usize] = stamp | NodeState::from(flags | AWARE);
+                        i = i.saturating_add(1).saturating_add(gaps.draw(&mut rng));
+                    }
+                }
+                Noticed::Candidates => {}
+            }
+            let (slots, converted) = pending.room(neighbors.len());
+            let mut n = *converted;
+            let mut i = if never {
+                usize::MAX
+            } else {
+                gaps.draw(&mut rng)
+            };
+            while i < neighbors.len() {
+                let v = neighbors[i];
+                let flags = flags_of(state[v as usize]);
+                // Folded in with masks: whether v adopted already is
+                // unpredictable. In consumer mode the trait is looked up only for
+                // an open candidate.
+                let open = flags & ADOPTED == 0;
+                let converts = open && (EXPOSURE || Replicate::trusts_peers(model, traits_key, v));
+                aware += u32::from(open & (flags & AWARE == 0));
+                let new = flags | (u8::from(open) * AWARE) | (u8::from(converts) * ADOPTED);
+                state[v as usize] = stamp | NodeState::from(new);
+                slots[n] = (v, source);
+                n += usize::from(converts);
+                i = i.saturating_add(1).saturating_add(gaps.draw(&mut rng));
+            }
+            *converted = n;
+        }
+        self.rng = rng;
+        self.aware = aware;
     }
 }
