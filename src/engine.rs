@@ -549,6 +549,8 @@ impl<'a> Replicate<'a> {
         });
         match wom.rule {
             Rule::Cascade => {
+                // Appended in step order, so the list stays sorted by last active
+                // step (`cascade_step` retires its front).
                 let last = t + wom.active_steps;
                 active.extend(advocates.map(|v| (v, last)));
             }

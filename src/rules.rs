@@ -40,8 +40,11 @@ impl Replicate<'_> {
             },
             Topology::Complete { .. } => self.cascade_well_mixed(recruited, wom),
         }
-        // Advocates whose last active step was this one retire.
-        self.s.active.retain(|&(_, last)| last > t);
+        // Advocates whose last active step was this one retire. They are the
+        // front of the list: `commit` appends in step order, so last active steps
+        // never decrease along it.
+        let retired = self.s.active.partition_point(|&(_, last)| last <= t);
+        self.s.active.drain(..retired);
         recruited + wom
     }
 
