@@ -4,7 +4,11 @@
 # mean final sizes agree.
 #
 # Usage: bash bench/peers.sh [R] [OUTDIR]        (R replicates, default 10000)
-#   ALL_PEERS=1 also runs pynetim, EoN and ndlib (slow; ndlib with R/100).
+#   ROUNDS=K runs cynetdiff and wom in turn K times per graph (default 3) and
+#     reports each round and the medians: the machine's speed drifts by 10-20%
+#     over minutes, so one round's ratio moves with it, and taking turns exposes
+#     both sides to the same drift.
+#   ALL_PEERS=1 also runs pynetim, EoN and ndlib once (slow; ndlib with R/100).
 #   VENV=DIR reuses a virtualenv (default OUTDIR/venv, created on first use).
 # Graphs and seeds come from ../shared/peers/gen_graphs.py (networkx, seed 1).
 set -euo pipefail
@@ -29,8 +33,6 @@ for spec in "ba_100k_m5 0.05" "er_100k_k10 0.2"; do
   set -- $spec
   g=$1 p=$2
   edges="$OUT/graphs/$g.edges" seeds="$OUT/graphs/$g.seeds"
-  "$py" "$peers/ic_cynetdiff.py" --edges "$edges" --seeds "$seeds" --p "$p" --R "$R" \
-    --json "$OUT/$g.cynetdiff.json" > "$OUT/$g.cynetdiff.log"
   if [ "${ALL_PEERS:-0}" = 1 ]; then
     for s in pynetim eon; do
       "$py" "$peers/ic_$s.py" --edges "$edges" --seeds "$seeds" --p "$p" --R "$R" \
@@ -62,22 +64,38 @@ active_steps = 1
 choose = "file"
 path = "graphs/$g.seeds"
 TOML
-  for t in 1 2; do
-    "$wom" run "$OUT/$g.toml" --threads "$t" --out "$OUT/wom-threads-$t" --force --quiet > /dev/null
+  rm -f "$OUT/$g.rounds"
+  for round in $(seq "${ROUNDS:-3}"); do
+    "$py" "$peers/ic_cynetdiff.py" --edges "$edges" --seeds "$seeds" --p "$p" --R "$R" \
+      --json "$OUT/$g.cynetdiff.json" > "$OUT/$g.cynetdiff.log"
+    for t in 1 2; do
+      "$wom" run "$OUT/$g.toml" --threads "$t" --out "$OUT/wom-threads-$t" --force --quiet > /dev/null
+    done
+    "$py" - "$OUT" "$g" "$R" >> "$OUT/$g.rounds" <<'PY'
+import json, sys
+out, g, R = sys.argv[1], sys.argv[2], int(sys.argv[3])
+ms = lambda t: 1000 * json.load(open(f"{out}/wom-threads-{t}/{g}/summary.json"))["timing"]["simulate_seconds"] / R
+print(json.load(open(f"{out}/{g}.cynetdiff.json"))["per_rep_ms"], ms(1), ms(2))
+PY
   done
   "$py" - "$OUT" "$g" "$R" <<'PY'
-import json, math, sys
+import json, math, statistics, sys
 out, g, R = sys.argv[1], sys.argv[2], int(sys.argv[3])
+rounds = [tuple(map(float, line.split())) for line in open(f"{out}/{g}.rounds")]
+for k, (mp, m1, m2) in enumerate(rounds, 1):
+    print(f"{g} round {k}: cynetdiff {mp:.3f} ms/replicate, wom 1 thread {m1:.4f} ms "
+          f"({m1 / mp:.2f}x cynetdiff's time), 2 threads {m2:.4f} ms (throughput {m1 / m2:.2f}x one thread)")
+med = lambda i: statistics.median(r[i] for r in rounds)
+ratio = statistics.median(r[1] / r[0] for r in rounds)
+speedup = statistics.median(r[1] / r[2] for r in rounds)
+print(f"{g} median of {len(rounds)} rounds: cynetdiff {med(0):.3f} ms, wom 1 thread {med(1):.4f} ms, "
+      f"ratio {ratio:.2f}x, 2-thread throughput {speedup:.2f}x")
+# Every round gives the same outputs on both sides (fixed seeds): the last one's.
 peer = json.load(open(f"{out}/{g}.cynetdiff.json"))
-w1 = json.load(open(f"{out}/wom-threads-1/{g}/summary.json"))
-w2 = json.load(open(f"{out}/wom-threads-2/{g}/summary.json"))
-ms = lambda s: 1000 * s["timing"]["simulate_seconds"] / R
-m1, m2, mp = ms(w1), ms(w2), peer["per_rep_ms"]
-fw, fp = w1["final"]["adopters"], (peer["mean_final"], peer["se_final"])
+fw = json.load(open(f"{out}/wom-threads-1/{g}/summary.json"))["final"]["adopters"]
+fp = (peer["mean_final"], peer["se_final"])
 se_w = fw["std"] / math.sqrt(R)
 z = (fw["mean"] - fp[0]) / math.hypot(se_w, fp[1])
-print(f"{g}: cynetdiff {mp:.3f} ms/replicate, wom 1 thread {m1:.3f} ms ({m1 / mp:.2f}x cynetdiff's time), "
-      f"2 threads {m2:.3f} ms (throughput {m1 / m2:.2f}x one thread)")
 print(f"{g}: mean final size wom {fw['mean']:.1f} ± {se_w:.1f}, cynetdiff {fp[0]:.1f} ± {fp[1]:.1f}, z = {z:.2f}")
 PY
 done
