@@ -516,8 +516,8 @@ impl<const EXPOSURE: bool> SkippingKernel<'_, EXPOSURE> {
         let pending = &mut *self.pending;
         let mut rng = self.rng.clone();
         let mut aware = self.aware;
-        let gaps = &skipping.candidates;
-        let never = gaps.never();
+        let candidates = &skipping.candidates;
+        let never = candidates.never();
         for k in 0..list.len() {
             prefetch_next(g, list, k, &id);
             let u = id(&list[k]);
@@ -552,7 +552,7 @@ impl<const EXPOSURE: bool> SkippingKernel<'_, EXPOSURE> {
             let mut i = if never {
                 usize::MAX
             } else {
-                gaps.draw(&mut rng)
+                candidates.draw(&mut rng)
             };
             while i < neighbors.len() {
                 let v = neighbors[i];
@@ -567,7 +567,9 @@ impl<const EXPOSURE: bool> SkippingKernel<'_, EXPOSURE> {
                 state[v as usize] = stamp | NodeState::from(new);
                 slots[n] = (v, source);
                 n += usize::from(converts);
-                i = i.saturating_add(1).saturating_add(gaps.draw(&mut rng));
+                i = i
+                    .saturating_add(1)
+                    .saturating_add(candidates.draw(&mut rng));
             }
             *converted = n;
         }
