@@ -44,6 +44,7 @@ impl Replicate<'_> {
         // front of the list: `commit` appends in step order, so last active steps
         // never decrease along it.
         let retired = self.s.active.partition_point(|&(_, last)| last <= t);
+        debug_assert!(self.s.active[retired..].iter().all(|&(_, last)| last > t));
         self.s.active.drain(..retired);
         recruited + wom
     }
