@@ -53,12 +53,14 @@ impl Replicate<'_> {
     /// they post) and then the word-of-mouth ones.
     fn recommend_all_per_tie(&mut self, g: &Csr, recruited_post: bool) {
         if recruited_post {
+            prefetch_first(g, &self.s.recruited, |&u| u);
             for k in 0..self.s.recruited.len() {
                 prefetch_next(g, &self.s.recruited, k, |&u| u);
                 let u = self.s.recruited[k];
                 self.recommend(g, u, Source::Advocates);
             }
         }
+        prefetch_first(g, &self.s.active, |&(u, _)| u);
         for k in 0..self.s.active.len() {
             prefetch_next(g, &self.s.active, k, |&(u, _)| u);
             let u = self.s.active[k].0;
@@ -473,18 +475,36 @@ fn binomial(rng: &mut rng::WomRng, n: u32, p: f64) -> u32 {
     }
 }
 
+/// How many advocates ahead a tie list is prefetched, and its offsets twice as far.
+const TIES_AHEAD: usize = 8;
+
+/// Before advocate 0 of `list` recommends: prefetch the tie lists of the first
+/// [`TIES_AHEAD`] advocates and the offsets of the next ones, which
+/// [`prefetch_next`] would otherwise never reach ahead of time.
+#[inline]
+fn prefetch_first<T>(g: &Csr, list: &[T], id: impl Fn(&T) -> u32) {
+    let ties = list.len().min(TIES_AHEAD);
+    for a in &list[..ties] {
+        g.prefetch_ties(id(a));
+    }
+    for a in &list[ties..list.len().min(2 * TIES_AHEAD)] {
+        g.prefetch_offsets(id(a));
+    }
+}
+
 /// While advocate `k` of `list` (ids by `id`) recommends, prefetch the tie list
-/// of the next one and the offsets of the one after (whose tie list is
-/// prefetched at the next call). Advocates in list order are at random places in
-/// the graph. Past the end of the list it prefetches the last one again, which
-/// costs nothing and needs no branch. (This beats visiting a large frontier in
-/// id order, which reads the CSR sequentially but costs a sort or a bitmap scan
-/// per step; see docs/performance.md.)
+/// of the one [`TIES_AHEAD`] places on and the offsets of the one twice as far
+/// (whose tie list is prefetched that many calls later). Advocates in list
+/// order are at random places in the graph. Past the end of the list it
+/// prefetches the last one again, which costs nothing and needs no branch.
+/// (This beats visiting a large frontier in id order, which reads the CSR
+/// sequentially but costs a sort or a bitmap scan per step; see
+/// docs/performance.md.)
 #[inline]
 fn prefetch_next<T>(g: &Csr, list: &[T], k: usize, id: impl Fn(&T) -> u32) {
     let last = list.len() - 1;
-    g.prefetch_ties(id(&list[(k + 1).min(last)]));
-    g.prefetch_offsets(id(&list[(k + 2).min(last)]));
+    g.prefetch_ties(id(&list[(k + TIES_AHEAD).min(last)]));
+    g.prefetch_offsets(id(&list[(k + 2 * TIES_AHEAD).min(last)]));
 }
 
 /// The skipping cascade kernel: what one step's recommendations read and write,
@@ -519,6 +539,7 @@ impl<const EXPOSURE: bool> SkippingKernel<'_, EXPOSURE> {
         let mut aware = self.aware;
         let candidates = &skipping.candidates;
         let never = candidates.never();
+        prefetch_first(g, list, &id);
         for k in 0..list.len() {
             prefetch_next(g, list, k, &id);
             let u = id(&list[k]);
