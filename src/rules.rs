@@ -547,13 +547,14 @@ impl<const EXPOSURE: bool> SkippingKernel<'_, EXPOSURE> {
             match &skipping.noticed {
                 Noticed::Every => {
                     // In a cascade every consumer touched in this replicate is
-                    // aware (each path that touches one marks it), so "untouched"
-                    // is "unaware" and one comparison decides.
-                    g.for_each_neighbor_entry(u, state, |packed| {
-                        debug_assert!(*packed < stamp || *packed & NodeState::from(AWARE) != 0);
-                        aware += u32::from(*packed < stamp);
-                        *packed = (*packed).max(aware_stamp);
-                    });
+                    // aware (each path that touches one marks it), so an entry
+                    // below `aware_stamp` is one not yet aware, and raising it
+                    // to that makes it aware: one comparison per tie.
+                    debug_assert!(neighbors.iter().all(|&v| {
+                        let packed = state[v as usize];
+                        packed < stamp || packed & NodeState::from(AWARE) != 0
+                    }));
+                    aware += g.raise_neighbor_entries(u, state, aware_stamp);
                 }
                 Noticed::Gaps(gaps) => {
                     let mut i = gaps.draw(&mut rng);
