@@ -137,24 +137,51 @@ pub fn percentile(sorted: &[f64], q: f64) -> f64 {
 
 /// The 5%, 50% and 95% percentiles of `values`, equal to [`percentile`] of the
 /// sorted values bit for bit, found by selection in O(n) instead of a sort
-/// (`values` is left reordered).
+/// (`values` is left reordered). The median is selected first and the other two
+/// within the halves it leaves, and each percentile's next order statistic is
+/// the least value between it and the next one placed: about 2n comparisons
+/// and one pass over the values instead of 3n and 1.5 passes.
 pub fn bands(values: &mut [f64]) -> [f64; 3] {
-    [0.05, 0.50, 0.95].map(|q| {
-        let Some(last) = values.len().checked_sub(1) else {
-            return f64::NAN;
-        };
+    let Some(last) = values.len().checked_sub(1) else {
+        return [f64::NAN; 3];
+    };
+    let rank = |q: f64| {
         let h = last as f64 * q;
-        let lo = h.floor() as usize;
-        let (_, &mut at_lo, above) = values.select_nth_unstable_by(lo, f64::total_cmp);
-        // The next order statistic is the least of those above (none when lo is
-        // the last).
-        let at_hi = above
+        (h, h.floor() as usize)
+    };
+    let [(h05, lo), (h50, mid), (h95, hi)] = [0.05, 0.50, 0.95].map(rank);
+    values.select_nth_unstable_by(mid, f64::total_cmp);
+    if lo < mid {
+        values[..mid].select_nth_unstable_by(lo, f64::total_cmp);
+    }
+    if hi > mid {
+        values[mid + 1..].select_nth_unstable_by(hi - mid - 1, f64::total_cmp);
+    }
+    // values[lo], values[mid] and values[hi] are now in their sorted places,
+    // and every value between two of those places lies between their values, so
+    // the order statistic after place k is the least value from k + 1 up to the
+    // next place (or to the end after the last).
+    let places = [lo, mid, hi];
+    let interpolate = |which: usize, h: f64| {
+        let at = places[which];
+        let bound = places[which + 1..]
+            .iter()
+            .copied()
+            .find(|&p| p > at)
+            .unwrap_or(last);
+        let at_lo = values[at];
+        let at_hi = values[at + 1..=bound.max(at)]
             .iter()
             .copied()
             .min_by(f64::total_cmp)
             .unwrap_or(at_lo);
-        at_lo + (h - lo as f64) * (at_hi - at_lo)
-    })
+        at_lo + (h - at as f64) * (at_hi - at_lo)
+    };
+    [
+        interpolate(0, h05),
+        interpolate(1, h50),
+        interpolate(2, h95),
+    ]
 }
 
 /// Bytes of per-step values held in memory at once while computing bands.
@@ -664,7 +691,7 @@ mod tests {
     fn bands_by_selection_equal_percentiles_of_the_sorted_values() {
         use rand::{Rng, SeedableRng};
         let mut rng = rand_xoshiro::Xoshiro256PlusPlus::seed_from_u64(7);
-        for len in [1, 2, 3, 4, 19, 20, 21, 100, 1001] {
+        for len in (1..=64).chain([100, 1001, 10_000]) {
             for range in [3, 1_000_000] {
                 let mut values: Vec<f64> =
                     (0..len).map(|_| rng.gen_range(0..range) as f64).collect();
