@@ -88,6 +88,9 @@ impl Summary {
     /// Summarise `values` (sorted in place). The CI is mean ± 1.96 · std / √n
     /// (normal approximation); std uses n − 1.
     pub fn of(values: &mut [f64]) -> Summary {
+        // Sorted first, so that the sums (and their last bits) do not depend on
+        // the order the values came in (the bands leave them reordered).
+        values.sort_by(f64::total_cmp);
         let n = values.len() as f64;
         let mean = values.iter().sum::<f64>() / n;
         let var = if values.len() > 1 {
@@ -97,7 +100,6 @@ impl Summary {
         };
         let std = var.sqrt();
         let half = 1.96 * std / n.sqrt();
-        values.sort_by(f64::total_cmp);
         Summary {
             mean,
             std,
@@ -707,6 +709,18 @@ mod tests {
             }
         }
         assert!(bands(&mut []).iter().all(|b| b.is_nan()));
+    }
+
+    #[test]
+    fn summaries_do_not_depend_on_the_order_of_the_values() {
+        let mut values: Vec<f64> = (0..1000u32)
+            .map(|i| f64::from(i * 7919 % 1013) / 3.0)
+            .collect();
+        let forward = Summary::of(&mut values.clone());
+        values.reverse();
+        let backward = Summary::of(&mut values);
+        let bits = |s: &Summary| [s.mean, s.std, s.ci95_low, s.ci95_high].map(f64::to_bits);
+        assert_eq!(bits(&forward), bits(&backward));
     }
 
     #[test]
