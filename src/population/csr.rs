@@ -246,7 +246,7 @@ impl Csr {
     /// time. On x86-64 it is written out by hand, six instructions and the loop
     /// branch a tie, with one comparison feeding both the count (`adc`) and the
     /// raise (`cmov`). The compiler compares twice, and a checked index adds a
-    /// third; the hand-written loop is 5% faster on BA (docs/performance.md).
+    /// third; the hand-written loop is 7% faster on BA (docs/performance.md).
     /// Elsewhere it is the plain loop of [`raise_entries`].
     ///
     /// # Panics
