@@ -115,14 +115,14 @@ struct Chunks {
 /// Each thread takes the next chunk of replicates, simulates it with its own
 /// scratch, and hands it in. A chunk is a share of what is left, at most
 /// [`CHUNK`], so chunks shrink towards the end and the threads finish together
-/// (a chunk of long replicates can take a tenth of a second). Then the thread that hands in the chunk next in
-/// line folds it and every later one that is already done, so the serial fold
-/// runs on whichever thread is free and no thread waits at a batch boundary (on
-/// BA with two threads, batches with a join between them lost about 5% to that
-/// wait). A thread more than [`WINDOW_PER_THREAD`] chunks per thread ahead of
-/// the fold waits, which bounds memory. The threads run nothing else while they
-/// work (no nested parallelism), so that wait cannot hold up the chunk it waits
-/// for.
+/// (a chunk of long replicates can take a tenth of a second). The thread that
+/// hands in the chunk next in line folds it and every later one that is
+/// already done, so the serial fold runs on whichever thread is free and no
+/// thread waits at a batch boundary (on BA with two threads, batches with a join
+/// between them gave 1.83× one thread's throughput, chunks 1.94×). A thread
+/// more than [`WINDOW_PER_THREAD`] chunks per thread ahead of the fold waits,
+/// which bounds memory. The threads run nothing else while they work (no nested
+/// parallelism), so that wait cannot hold up the chunk it waits for.
 pub fn simulate(
     scenario: &Scenario,
     progress: &ProgressBar,
@@ -191,7 +191,9 @@ pub fn simulate(
         Ok(())
     };
     let work = || {
-        let mut scratch = Scratch::new(built.nodes as usize);
+        // Made when the thread gets its first chunk: with more threads than
+        // chunks, the idle ones allocate nothing.
+        let mut scratch = None;
         loop {
             let (c, mut buffers) = {
                 let mut state = lock();
@@ -213,7 +215,8 @@ pub fn simulate(
                 state.claimed += 1;
                 (state.claimed - 1, buffers)
             };
-            let simulated = simulate_chunk(&mut buffers, &mut scratch);
+            let scratch = scratch.get_or_insert_with(|| Scratch::new(built.nodes as usize));
+            let simulated = simulate_chunk(&mut buffers, scratch);
             let mut state = lock();
             if let Err(e) = simulated {
                 state.failed.get_or_insert(e);
