@@ -172,7 +172,7 @@ pub fn bands(values: &mut [f64]) -> [f64; 3] {
             .find(|&p| p > at)
             .unwrap_or(last);
         let at_lo = values[at];
-        let at_hi = values[at + 1..=bound.max(at)]
+        let at_hi = values[at + 1..=bound]
             .iter()
             .copied()
             .min_by(f64::total_cmp)
