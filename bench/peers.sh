@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # wom against its peers on the same graphs, seeds and edge probability p (the IC
-# reduction of SPEC §2), printing per-replicate times, their ratios, and whether the
+# reduction described in docs/model.md), printing per-replicate times, their ratios, and whether the
 # mean final sizes agree.
 #
 # Usage: bash bench/peers.sh [R] [OUTDIR]        (R replicates, default 10000)
@@ -10,10 +10,11 @@
 #     both sides to the same drift.
 #   ALL_PEERS=1 also runs pynetim, EoN and ndlib once (slow; ndlib with R/100).
 #   VENV=DIR reuses a virtualenv (default OUTDIR/venv, created on first use).
-# Graphs and seeds come from ../shared/peers/gen_graphs.py (networkx, seed 1).
+# Graphs and seeds come from bench/peers/gen_graphs.py (networkx, seed 1); the peer
+# scripts in bench/peers/ are copied beside it so this runs from a lone clone.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
-peers="$root/../shared/peers"
+peers="$root/bench/peers"
 R=${1:-10000}
 OUT=${2:-$root/target/peers}
 VENV=${VENV:-$OUT/venv}

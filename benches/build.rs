@@ -27,8 +27,8 @@ fn edge_lists(c: &mut Criterion) {
     let mut group = c.benchmark_group("edge_list");
     group.sample_size(10);
     let facebook =
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data/facebook_combined.txt");
-    let enron = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data/email-Enron.txt.gz");
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("data/facebook_combined.txt.gz");
+    let enron = Path::new(env!("CARGO_MANIFEST_DIR")).join("data/email-Enron.txt.gz");
     group.bench_function("facebook_combined", |b| {
         b.iter(|| read_edge_list(&facebook, EdgeListOptions::default()).unwrap())
     });

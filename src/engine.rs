@@ -55,7 +55,7 @@ pub struct ReplicateOutcome {
 }
 
 // Node flags. ADOPTED is set when the decision to adopt is made, though the
-// adoption takes effect at the end of the step (SPEC §2, step 4): every rule treats
+// adoption takes effect at the end of the step (docs/model.md, "One step", item 4): every rule treats
 // a consumer who will adopt like one who has (neither can be converted again), so
 // nothing needs the difference, and the end of a step need not touch the state.
 pub(crate) const ADOPTED: u8 = 1;

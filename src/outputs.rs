@@ -1,4 +1,4 @@
-//! Aggregates over replicates and the files a run writes (SPEC §4).
+//! Aggregates over replicates and the files a run writes (docs/outputs.md).
 //!
 //! Every file is written to a temporary name in the output folder and renamed into
 //! place only when complete ([`AtomicFile`]), so a failed run leaves no half-written

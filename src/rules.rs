@@ -1,4 +1,4 @@
-//! The three adoption rules, one step function each (SPEC §2, step 2).
+//! The three adoption rules, one step function each (docs/model.md, "One step", item 2).
 //!
 //! Each handles an explicit graph and the implicit complete graph; on the latter no
 //! tie is ever enumerated: every non-adopter hears every active advocate, so the
@@ -265,7 +265,7 @@ impl Replicate<'_> {
     }
 
     /// An advocate starts: each neighbour notices it or not, decided once per pair
-    /// with probability `reach` (SPEC §2); a noticed advocate counts from now on.
+    /// with probability `reach` (docs/model.md, "One step"); a noticed advocate counts from now on.
     fn start_threshold_advocate(&mut self, u: u32, source: Source, threshold: Threshold) {
         let world = self.world;
         let Topology::Network(g) = &world.population.topology else {

@@ -1,4 +1,4 @@
-//! Bad input, one test per class of SPEC §5: the real binary must exit with code 2
+//! Bad input, one test per class of bad input in docs/scenarios.md: the real binary must exit with code 2
 //! and a message naming the file, the place and the field, never a panic.
 
 use assert_cmd::Command;

@@ -23,7 +23,7 @@ const WEIGHTED: EdgeListOptions = EdgeListOptions {
 
 fn data(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../shared/data")
+        .join("data")
         .join(name)
 }
 
@@ -85,7 +85,7 @@ fn gzip(bytes: &[u8]) -> Vec<u8> {
 
 #[test]
 fn facebook_counts_are_exact() {
-    let g = read_edge_list(&data("facebook_combined.txt"), UNDIRECTED).unwrap();
+    let g = read_edge_list(&data("facebook_combined.txt.gz"), UNDIRECTED).unwrap();
     assert_eq!(g.csr.node_count(), 4_039);
     assert_eq!(g.csr.tie_count(), 88_234);
     assert_eq!(g.cleaning.duplicates, 0);

@@ -1,4 +1,4 @@
-//! The engine against published theory and exact properties (SPEC §2).
+//! The engine against published theory and exact properties (docs/model.md).
 //!
 //! Tolerances are derived from the number of replicates and the graph size in each
 //! test; the statistical ones allow about 4–5 standard errors, so they do not flake
@@ -531,8 +531,8 @@ fn random_graph_file(dir: &Path, name: &str, n: u64, per: u64, weighted: bool) -
 
 #[test]
 fn skipping_and_per_tie_cascades_agree() {
-    // Unweighted cascades skip over ties (SPEC §2's outcomes drawn by geometric
-    // gaps); weighted ones draw once per tie. With every weight 1 the model is the
+    // Unweighted cascades skip over ties (outcomes drawn by geometric gaps, see
+    // docs/model.md, "How the cascade draws its outcomes"); weighted ones draw once per tie. With every weight 1 the model is the
     // same, so conversions and awareness must agree in distribution: per step, on
     // the mean, within 4.5 standard errors of the difference.
     let dir = tempfile::tempdir().unwrap();

@@ -1,4 +1,4 @@
-//! `wom run` end to end: the files of SPEC §4, their values on a hand-computable
+//! `wom run` end to end: the files of docs/outputs.md, their values on a hand-computable
 //! scenario, and byte-identical results for any thread count.
 
 use assert_cmd::Command;
