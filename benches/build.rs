@@ -4,8 +4,8 @@
 
 use criterion::{criterion_group, criterion_main, Criterion};
 use std::path::Path;
-use wom::population::edge_list::{read_edge_list, EdgeListOptions};
-use wom::population::generators;
+use wom::graph::edge_list::{read_edge_list, EdgeListOptions};
+use wom::graph::generators;
 use wom::rng::{stream, Stream};
 
 fn generators(c: &mut Criterion) {
@@ -26,8 +26,7 @@ fn generators(c: &mut Criterion) {
 fn edge_lists(c: &mut Criterion) {
     let mut group = c.benchmark_group("edge_list");
     group.sample_size(10);
-    let facebook =
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("data/facebook_combined.txt.gz");
+    let facebook = Path::new(env!("CARGO_MANIFEST_DIR")).join("data/facebook_combined.txt.gz");
     let enron = Path::new(env!("CARGO_MANIFEST_DIR")).join("data/email-Enron.txt.gz");
     group.bench_function("facebook_combined", |b| {
         b.iter(|| read_edge_list(&facebook, EdgeListOptions::default()).unwrap())

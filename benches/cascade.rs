@@ -8,11 +8,11 @@
 
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion};
 use std::path::Path;
-use wom::campaign::CampaignPlan;
-use wom::engine::{simulate_replicate, Model, Scratch, StepCounts, World};
-use wom::population::{self, Csr};
+use wom::graph::{self, Csr};
 use wom::rng::{self, Stream, WomRng};
 use wom::scenario;
+use wom::sim::campaign::CampaignPlan;
+use wom::sim::engine::{simulate_replicate, Model, Scratch, StepCounts, World};
 
 /// Plain IC: each newly active node gets one chance per inactive neighbour with
 /// probability p; records the cumulative count per step. Epoch-stamped marks, no
@@ -84,7 +84,7 @@ count = 10
 "#
     );
     let s = scenario::parse(&text, Path::new("bench.toml"), &[]).unwrap();
-    let population = population::build(&s.population, 1, 0).unwrap();
+    let population = graph::build(&s.population, 1, 0).unwrap();
     let plan = CampaignPlan::new(&s, &population).unwrap();
     let world = World::new(population, plan);
     let model = Model::new(&s);

@@ -3,7 +3,7 @@
 //! Usage: cargo run --release --example scaling_figure -- SCALING.csv OUTDIR THREADS
 
 use std::path::Path;
-use wom::plots::{scaling, ScalingPoint};
+use wom::results::plots::{scaling, ScalingPoint};
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();

@@ -1,24 +1,23 @@
 //! wom — word of mouth: does one macro-influencer or many micro-advocates win more
 //! customers for the same budget, and how sure is that answer?
 //!
-//! Data flows one way: [`scenario`] (parse and validate a TOML file) →
-//! [`population`] (build the social graph) → … → files. The binary in `main.rs` only
-//! calls [`cli::run`].
+//! Data flows one way, and the modules are its stages:
+//! [`scenario`] (parse and validate a TOML file) → [`graph`] (build the social graph
+//! of consumers) → [`sim`] (seed the campaign and simulate replicates) → [`results`]
+//! (aggregate, write files and figures, compare) → [`reproduce`] (published results,
+//! simulation beside theory). [`cli`] parses arguments and calls these; the binary in
+//! `main.rs` only calls [`cli::main`]. [`error`], [`rng`] and [`statistics`] are the
+//! foundations every stage uses.
 
-pub mod campaign;
+#![deny(unsafe_code)]
+
 pub mod cli;
-pub mod compare;
-pub mod engine;
 pub mod error;
-pub mod outputs;
-pub mod plots;
-pub mod population;
+pub mod graph;
+pub mod reproduce;
+pub mod results;
 pub mod rng;
-mod rules;
-pub mod runner;
 pub mod scenario;
-pub mod stats;
-pub mod theory;
-pub mod validation;
+pub mod sim;
 
 pub use error::{Diagnostic, Result, WomError};

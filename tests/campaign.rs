@@ -1,15 +1,15 @@
 //! Campaign seeding: every `choose` and `follower_choice` does what it says.
 
 use std::path::Path;
-use wom::campaign::{CampaignPlan, SeedingScratch};
-use wom::population::{self, Population};
+use wom::graph::{self, Population};
 use wom::rng::{stream, Stream};
 use wom::scenario;
+use wom::sim::campaign::{CampaignPlan, SeedingScratch};
 
 fn setup(population: &str, campaign: &str) -> (Population, CampaignPlan) {
     let text = format!("[population]\n{population}\n{campaign}\n");
     let s = scenario::parse(&text, Path::new("t.toml"), &[]).unwrap_or_else(|e| panic!("{e}"));
-    let p = population::build(&s.population, 1, 0).unwrap();
+    let p = graph::build(&s.population, 1, 0).unwrap();
     let plan = CampaignPlan::new(&s, &p).unwrap_or_else(|e| panic!("{e}"));
     (p, plan)
 }
@@ -89,7 +89,7 @@ fn degree_band_with_too_few_members_is_bad_input() {
         "[population]\n{BA}\n[advocates]\ncount = 100\nchoose = \"degree_band\"\nmin_degree = 4000\nmax_degree = 5000\n"
     );
     let s = scenario::parse(&text, Path::new("t.toml"), &[]).unwrap();
-    let p = population::build(&s.population, 1, 0).unwrap();
+    let p = graph::build(&s.population, 1, 0).unwrap();
     let err = CampaignPlan::new(&s, &p).unwrap_err();
     assert_eq!(err.exit_code(), 2);
     assert!(

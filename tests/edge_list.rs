@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use flate2::write::GzEncoder;
 use flate2::Compression;
-use wom::population::edge_list::*;
+use wom::graph::edge_list::*;
 use wom::{Diagnostic, WomError};
 
 const UNDIRECTED: EdgeListOptions = EdgeListOptions {

@@ -5,8 +5,8 @@
 //! but would catch a wrong model.
 
 use std::path::Path;
-use wom::runner::{simulate_in_memory, ReplicateResult};
 use wom::scenario::{self, Scenario};
+use wom::sim::runner::{simulate_in_memory, ReplicateResult};
 
 fn scenario(text: &str) -> Scenario {
     scenario::parse(text, Path::new("test.toml"), &[]).unwrap_or_else(|e| panic!("{e}\n{text}"))
@@ -578,7 +578,7 @@ count = 5
             for (what, get) in [
                 (
                     "conversions",
-                    (|c: &wom::engine::StepCounts| c.conversions) as fn(&_) -> u32,
+                    (|c: &wom::sim::engine::StepCounts| c.conversions) as fn(&_) -> u32,
                 ),
                 ("aware", |c| c.aware),
             ] {
@@ -610,8 +610,8 @@ fn reused_scratch_gives_the_same_replicates_across_the_epoch_wrap() {
     // told apart by a 12-bit epoch that wraps (and clears them) every 4,095
     // replicates. Replicates run on a scratch that has been through the wrap must
     // equal the same replicates run on a fresh one.
-    use wom::campaign::CampaignPlan;
-    use wom::engine::{simulate_replicate, Model, Scratch, StepCounts, World};
+    use wom::sim::campaign::CampaignPlan;
+    use wom::sim::engine::{simulate_replicate, Model, Scratch, StepCounts, World};
     let s = scenario(
         r#"
 [simulation]
@@ -634,7 +634,7 @@ active_steps = 2
 count = 3
 "#,
     );
-    let population = wom::population::build(&s.population, 1, 0).unwrap();
+    let population = wom::graph::build(&s.population, 1, 0).unwrap();
     let plan = CampaignPlan::new(&s, &population).unwrap();
     let world = World::new(population, plan);
     let model = Model::new(&s);

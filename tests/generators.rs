@@ -6,9 +6,10 @@
 
 use std::time::Instant;
 
-use wom::population::generators::*;
-use wom::population::Csr;
+use wom::graph::generators::*;
+use wom::graph::Csr;
 use wom::rng::{stream, Stream};
+use wom::scenario::DegreeDistribution;
 
 fn rng(seed: u64) -> wom::rng::WomRng {
     stream(seed, 0, Stream::Graph)

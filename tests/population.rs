@@ -2,7 +2,7 @@
 //! graph; another seed, another graph; the thread count changes nothing.
 
 use std::path::Path;
-use wom::population::{self, Csr, Population};
+use wom::graph::{self, Csr, Population};
 use wom::scenario::{self, PopulationSpec};
 
 fn specs() -> Vec<PopulationSpec> {
@@ -31,10 +31,10 @@ fn graph(p: &Population) -> &Csr {
 #[test]
 fn same_seed_same_population_other_seed_other_population() {
     for spec in specs() {
-        let a = population::build(&spec, 42, 0).unwrap();
-        let b = population::build(&spec, 42, 0).unwrap();
-        let c = population::build(&spec, 43, 0).unwrap();
-        let d = population::build(&spec, 42, 1).unwrap();
+        let a = graph::build(&spec, 42, 0).unwrap();
+        let b = graph::build(&spec, 42, 0).unwrap();
+        let c = graph::build(&spec, 43, 0).unwrap();
+        let d = graph::build(&spec, 42, 1).unwrap();
         assert_eq!(graph(&a), graph(&b), "{spec:?}");
         assert_ne!(graph(&a), graph(&c), "{spec:?}");
         assert_ne!(graph(&a), graph(&d), "replicate graphs differ: {spec:?}");
@@ -49,7 +49,7 @@ fn thread_count_does_not_change_a_population() {
                 .num_threads(threads)
                 .build()
                 .unwrap()
-                .install(|| population::build(&spec, 7, 0).unwrap())
+                .install(|| graph::build(&spec, 7, 0).unwrap())
         };
         assert_eq!(graph(&build_with(1)), graph(&build_with(2)), "{spec:?}");
     }
@@ -58,7 +58,7 @@ fn thread_count_does_not_change_a_population() {
 #[test]
 fn weighted_string_labelled_edge_list_from_a_scenario() {
     let s = scenario::load(Path::new("tests/fixtures/edges-weighted.toml"), &[]).unwrap();
-    let p = population::build(&s.population, s.simulation.seed, 0).unwrap();
+    let p = graph::build(&s.population, s.simulation.seed, 0).unwrap();
     let g = graph(&p);
     assert_eq!(g.node_count(), 4);
     assert_eq!(g.tie_count(), 4);

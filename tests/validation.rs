@@ -5,10 +5,10 @@
 //! is an n → ∞ limit, a finite-size allowance stated per test.
 
 use std::path::Path;
-use wom::validation::{self, Experiment, Row, Scale};
+use wom::reproduce::{Experiment, Row, Scale};
 
 fn experiment(name: &str, replicates: u32, nodes: Option<u32>) -> Experiment {
-    validation::run(
+    reproduce::run(
         name,
         Path::new("scenarios/validation"),
         Scale {

@@ -12,11 +12,29 @@ mod raw;
 mod validate;
 
 use crate::error::{Diagnostic, Result, WomError};
-use crate::population::generators::DegreeDistribution;
 use serde::Serialize;
 use std::path::{Path, PathBuf};
 
 pub use overrides::Override;
+
+/// Degree distribution of the configuration model.
+#[derive(Debug, Clone, PartialEq)]
+pub enum DegreeDistribution {
+    /// (degree, share of nodes); shares sum to 1 (validated by the caller). Exact
+    /// counts by largest-remainder rounding of share · n (ties to the earlier
+    /// entry), assigned to nodes in random order.
+    Table(Vec<(u32, f64)>),
+    /// P(k) ∝ k^-exponent for min <= k <= max (discrete; inverse-CDF sampling per
+    /// node, by binary search in a table of max − min + 1 cumulative weights).
+    PowerLaw {
+        /// The exponent of the power law (any finite value).
+        exponent: f64,
+        /// Smallest degree, at least 1.
+        min: u32,
+        /// Largest degree, at least `min`.
+        max: u32,
+    },
+}
 
 /// A validated scenario. Every value is in range; paths are resolved against the
 /// scenario file's folder.

@@ -5,9 +5,9 @@
 
 use super::locate::{did_you_mean, Locator};
 use super::raw::*;
+use super::DegreeDistribution;
 use super::*;
 use crate::error::{Diagnostic, Result, WomError};
-use crate::population::generators::DegreeDistribution;
 
 /// The largest population: node ids are `u32`, and one value is kept as a sentinel.
 pub const MAX_NODES: u64 = u32::MAX as u64 - 1;

@@ -8,10 +8,10 @@
 //! replicate by replicate and their confidence intervals are tight.
 
 use crate::error::{Diagnostic, Result, WomError};
-use crate::outputs::{self, num};
-use crate::plots::{self, ComparedSeries};
-use crate::runner::{self, RunOptions, RunResult};
+use crate::results::aggregate::{self, num};
+use crate::results::plots::{self, ComparedSeries};
 use crate::scenario::Scenario;
+use crate::sim::runner::{self, RunOptions, RunResult};
 use serde::Serialize;
 use std::path::{Path, PathBuf};
 
@@ -448,12 +448,12 @@ pub fn compare(scenarios: &[Scenario], dir: &Path, options: RunOptions) -> Resul
         folders.push(folder);
     }
     let comparison = analyse(scenarios, &runs, &folders)?;
-    outputs::write_file(
+    aggregate::write_file(
         &dir.join("comparison.csv"),
         comparison_csv(&comparison).as_bytes(),
     )?;
     let json = serde_json::to_string_pretty(&comparison).expect("comparisons serialise");
-    outputs::write_file(&dir.join("comparison.json"), format!("{json}\n").as_bytes())?;
+    aggregate::write_file(&dir.join("comparison.json"), format!("{json}\n").as_bytes())?;
     let series: Vec<ComparedSeries<'_>> = runs
         .iter()
         .zip(&comparison.scenarios)

@@ -6,13 +6,13 @@
 //! replicate order and do not depend on the thread count, no thread waits for the
 //! others at a batch boundary, and memory holds a bounded window of chunks.
 
-use crate::campaign::CampaignPlan;
-use crate::engine::{self, Model, ReplicateOutcome, Scratch, StepCounts, World};
 use crate::error::{Diagnostic, Result, WomError};
-use crate::outputs::{self, Aggregates, Aggregator, AtomicFile, RunSummary, Timing};
-use crate::plots;
-use crate::population;
+use crate::graph;
+use crate::results::aggregate::{self, Aggregates, Aggregator, AtomicFile, RunSummary, Timing};
+use crate::results::plots;
 use crate::scenario::Scenario;
+use crate::sim::campaign::CampaignPlan;
+use crate::sim::engine::{self, Model, ReplicateOutcome, Scratch, StepCounts, World};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::collections::BTreeMap;
 use std::io::Write;
@@ -68,7 +68,7 @@ pub fn prepare_output_dir(dir: &Path, force: bool) -> Result<()> {
 
 /// Build the population of replicate `replicate` and prepare the campaign on it.
 fn world_for(scenario: &Scenario, replicate: u64) -> Result<World> {
-    let population = population::build(&scenario.population, scenario.simulation.seed, replicate)?;
+    let population = graph::build(&scenario.population, scenario.simulation.seed, replicate)?;
     let plan = CampaignPlan::new(scenario, &population)?;
     Ok(World::new(population, plan))
 }
@@ -303,15 +303,15 @@ pub fn run(scenario: &Scenario, dir: &Path, options: RunOptions) -> Result<RunRe
     let mut aggregator = Aggregator::new(scenario.simulation.steps, dir)?;
     let replicates_path = dir.join("replicates.csv");
     let mut replicates_file = AtomicFile::create(&replicates_path)?;
-    let write_err = |e| outputs::write_error(&replicates_path, e);
+    let write_err = |e| aggregate::write_error(&replicates_path, e);
     replicates_file
         .writer()
-        .write_all(outputs::REPLICATES_HEADER.as_bytes())
+        .write_all(aggregate::REPLICATES_HEADER.as_bytes())
         .map_err(write_err)?;
     let progress = progress_bar(options.progress, u64::from(scenario.simulation.replicates));
     let built = simulate(scenario, &progress, |replicate, curve, outcome| {
         aggregator.push(curve, outcome)?;
-        outputs::replicate_row(replicates_file.writer(), replicate, outcome).map_err(write_err)
+        aggregate::replicate_row(replicates_file.writer(), replicate, outcome).map_err(write_err)
     })?;
     aggregator.set_recruited(built.recruited);
     let aggregates = aggregator.finish()?;
@@ -328,8 +328,8 @@ pub fn run(scenario: &Scenario, dir: &Path, options: RunOptions) -> Result<RunRe
         },
     );
     let json = serde_json::to_string_pretty(&summary).expect("summaries serialise");
-    outputs::write_file(&dir.join("curves.csv"), aggregates.curves_csv().as_bytes())?;
-    outputs::write_file(&dir.join("summary.json"), format!("{json}\n").as_bytes())?;
+    aggregate::write_file(&dir.join("curves.csv"), aggregates.curves_csv().as_bytes())?;
+    aggregate::write_file(&dir.join("summary.json"), format!("{json}\n").as_bytes())?;
     replicates_file.commit()?;
     plots::conversion(dir, &scenario.name, &aggregates.rows, aggregates.replicates)?;
     plots::histogram(

@@ -2,16 +2,17 @@
 //!
 //! Each experiment starts from a scenario in `scenarios/validation/`, varies one
 //! parameter with overrides, runs the replicates in memory and sets the simulated
-//! estimates (with standard errors) beside the formula from [`crate::theory`]. The
+//! estimates (with standard errors) beside the formula from [`crate::reproduce::theory`]. The
 //! same functions back the tests in `tests/validation.rs`, at smaller sizes.
 
 use crate::error::{Result, WomError};
-use crate::outputs::{self, num};
-use crate::plots::{self, PointSeries};
-use crate::runner::{simulate_in_memory, ReplicateResult};
+use crate::results::aggregate::{self, num};
+use crate::results::plots::{self, PointSeries};
 use crate::scenario::{self, Override, Scenario};
-use crate::theory;
+use crate::sim::runner::{simulate_in_memory, ReplicateResult};
 use std::path::Path;
+
+pub mod theory;
 
 /// The experiments, by name.
 pub const EXPERIMENTS: [&str; 7] = [
@@ -266,8 +267,7 @@ fn configuration_hubs(dir: &Path, scale: Scale) -> Result<Experiment> {
     let base = load(dir, file, scale, vec![])?;
     let degrees = match &base.population {
         crate::scenario::PopulationSpec::Configuration {
-            degrees:
-                crate::population::generators::DegreeDistribution::PowerLaw { exponent, min, max },
+            degrees: crate::scenario::DegreeDistribution::PowerLaw { exponent, min, max },
             ..
         } => power_law(*exponent, *min, *max),
         _ => {
@@ -701,7 +701,7 @@ fn kkt_submodular(dir: &Path, scale: Scale) -> Result<Experiment> {
         crate::scenario::PopulationSpec::EdgeList { path, .. } => path.clone(),
         _ => return Err(WomError::Runtime(format!("{file} must use an edge list"))),
     };
-    let list = crate::population::edge_list::read_edge_list(&edge_path, Default::default())?;
+    let list = crate::graph::edge_list::read_edge_list(&edge_path, Default::default())?;
     let labels = list.labels;
     let nodes = list.csr.node_count();
     let mut edges = Vec::new();
@@ -732,7 +732,7 @@ fn kkt_submodular(dir: &Path, scale: Scale) -> Result<Experiment> {
             .iter()
             .map(|&v| format!("{}\n", labels.label(v)))
             .collect();
-        std::fs::write(&seeds, text).map_err(|e| outputs::write_error(&seeds, e))?;
+        std::fs::write(&seeds, text).map_err(|e| aggregate::write_error(&seeds, e))?;
         let s = load(
             dir,
             file,
@@ -772,7 +772,7 @@ fn kkt_submodular(dir: &Path, scale: Scale) -> Result<Experiment> {
 fn tempfile_dir() -> Result<std::path::PathBuf> {
     let dir =
         std::env::temp_dir().join(format!("wom-kkt-{}-{}", std::process::id(), rand_suffix()));
-    std::fs::create_dir_all(&dir).map_err(|e| outputs::write_error(&dir, e))?;
+    std::fs::create_dir_all(&dir).map_err(|e| aggregate::write_error(&dir, e))?;
     Ok(dir)
 }
 
@@ -832,8 +832,8 @@ pub fn table_markdown(e: &Experiment) -> String {
 
 /// Write `validation.csv`, `validation.md` and the figure into `dir`.
 pub fn write(e: &Experiment, dir: &Path) -> Result<()> {
-    outputs::write_file(&dir.join("validation.csv"), table_csv(e).as_bytes())?;
-    outputs::write_file(&dir.join("validation.md"), table_markdown(e).as_bytes())?;
+    aggregate::write_file(&dir.join("validation.csv"), table_csv(e).as_bytes())?;
+    aggregate::write_file(&dir.join("validation.md"), table_markdown(e).as_bytes())?;
     let points: Vec<PointSeries> = e
         .plotted
         .iter()

@@ -17,8 +17,9 @@
 use std::collections::HashSet;
 use std::hash::{BuildHasherDefault, Hasher};
 
-use crate::population::csr::{Cleaning, Csr};
+use crate::graph::csr::{Cleaning, Csr};
 use crate::rng::{below, chance, geometric_skip, shuffle, unit, WomRng};
+use crate::scenario::DegreeDistribution;
 
 /// Erdős–Rényi G(n, p) with p = `mean_degree / (nodes - 1)`.
 ///
@@ -198,25 +199,6 @@ fn ws_has_edge(
         return true;
     }
     !rewired.is_empty() && rewired.contains(&edge_key(a, b))
-}
-
-/// Degree distribution of the configuration model.
-#[derive(Debug, Clone, PartialEq)]
-pub enum DegreeDistribution {
-    /// (degree, share of nodes); shares sum to 1 (validated by the caller). Exact
-    /// counts by largest-remainder rounding of share · n (ties to the earlier
-    /// entry), assigned to nodes in random order.
-    Table(Vec<(u32, f64)>),
-    /// P(k) ∝ k^-exponent for min <= k <= max (discrete; inverse-CDF sampling per
-    /// node, by binary search in a table of max − min + 1 cumulative weights).
-    PowerLaw {
-        /// The exponent of the power law (any finite value).
-        exponent: f64,
-        /// Smallest degree, at least 1.
-        min: u32,
-        /// Largest degree, at least `min`.
-        max: u32,
-    },
 }
 
 /// Most double-edge swaps tried for one bad (self-loop or repeated) edge before it

@@ -4,14 +4,14 @@
 //! printed as `error: …` lines on stderr; a closed stdout (`wom graph … | head`) is
 //! not an error.
 
-use crate::compare;
 use crate::error::{Result, WomError};
-use crate::outputs::RunSummary;
-use crate::population;
-use crate::runner::{self, RunOptions};
+use crate::graph;
+use crate::graph::stats::{self, GraphStats};
+use crate::reproduce;
+use crate::results::aggregate::RunSummary;
+use crate::results::compare;
 use crate::scenario::{self, Override};
-use crate::stats::{self, GraphStats};
-use crate::validation;
+use crate::sim::runner::{self, RunOptions};
 use clap::{Parser, Subcommand};
 use std::ffi::OsString;
 use std::io::{self, IsTerminal, Write};
@@ -242,21 +242,21 @@ fn run(cli: Cli) -> Result<()> {
             quiet,
         } => {
             let names: Vec<&str> = if name == "all" {
-                validation::EXPERIMENTS.to_vec()
+                reproduce::EXPERIMENTS.to_vec()
             } else {
                 vec![name.as_str()]
             };
-            let scale = validation::Scale { replicates, nodes };
+            let scale = reproduce::Scale { replicates, nodes };
             let work = || -> Result<()> {
                 for name in names {
                     let dir = out.join("validation").join(name);
-                    let experiment = validation::run(name, &scenarios, scale)?;
+                    let experiment = reproduce::run(name, &scenarios, scale)?;
                     runner::prepare_output_dir(&dir, force)?;
-                    validation::write(&experiment, &dir)?;
+                    reproduce::write(&experiment, &dir)?;
                     if !quiet {
                         let mut stdout = io::stdout().lock();
                         writeln!(stdout, "{}\n", experiment.title).map_err(io_error)?;
-                        write!(stdout, "{}", validation::table_markdown(&experiment))
+                        write!(stdout, "{}", reproduce::table_markdown(&experiment))
                             .map_err(io_error)?;
                         writeln!(stdout, "\nwrote {}\n", dir.display()).map_err(io_error)?;
                     }
@@ -427,7 +427,7 @@ fn validate(files: &[PathBuf], explain: bool, overrides: &[Override]) -> Result<
 fn graph(file: &std::path::Path, json: bool, overrides: &[Override]) -> Result<()> {
     let s = scenario::load(file, overrides)?;
     let population =
-        population::build(&s.population, s.simulation.seed, 0).map_err(|e| in_file(e, file))?;
+        graph::build(&s.population, s.simulation.seed, 0).map_err(|e| in_file(e, file))?;
     let stats = stats::graph_stats(&population, s.simulation.seed);
     let mut out = io::stdout().lock();
     if json {

@@ -5,9 +5,9 @@
 //! file. Numbers are printed with Rust's shortest round-trip formatting and rows in
 //! replicate order, so files are byte-identical for any thread count.
 
-use crate::engine::{ReplicateOutcome, StepCounts};
 use crate::error::{Result, WomError};
 use crate::scenario::Scenario;
+use crate::sim::engine::{ReplicateOutcome, StepCounts};
 use rayon::prelude::*;
 use serde::Serialize;
 use std::fs::File;

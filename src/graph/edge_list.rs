@@ -44,7 +44,7 @@ use std::io::{self, BufRead, BufReader, Read};
 use std::path::Path;
 
 use crate::error::{Diagnostic, WomError};
-use crate::population::csr::{prefetch, Cleaning, Csr};
+use crate::graph::csr::{prefetch, Cleaning, Csr};
 
 /// The most distinct nodes an edge list may have (ids are `u32`).
 pub const MAX_NODES: usize = u32::MAX as usize - 1;

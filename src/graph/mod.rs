@@ -5,9 +5,11 @@
 //! graphs draw only from the `graph` random stream of (seed, replicate), so the same
 //! scenario and seed always give the same population, whatever the thread count.
 
+#[allow(unsafe_code)] // the one module with `unsafe`: each block has a SAFETY comment and a test
 pub mod csr;
 pub mod edge_list;
 pub mod generators;
+pub mod stats;
 
 pub use csr::{Cleaning, Csr};
 
@@ -159,10 +161,10 @@ pub fn estimate_bytes(spec: &PopulationSpec) -> u64 {
         }
         PopulationSpec::Configuration { nodes, degrees } => {
             let mean = match degrees {
-                generators::DegreeDistribution::Table(rows) => {
+                crate::scenario::DegreeDistribution::Table(rows) => {
                     rows.iter().map(|&(k, s)| f64::from(k) * s).sum::<f64>()
                 }
-                generators::DegreeDistribution::PowerLaw { max, .. } => {
+                crate::scenario::DegreeDistribution::PowerLaw { max, .. } => {
                     // Upper bound: the mean of a truncated power law is below max.
                     f64::from(*max).min(1000.0)
                 }

@@ -7,7 +7,7 @@
 //! `follower_choice = "by_degree"`, which is O(n) per replicate).
 
 use crate::error::{Diagnostic, Result, WomError};
-use crate::population::{Population, Topology};
+use crate::graph::{Population, Topology};
 use crate::rng::{self, WomRng};
 use crate::scenario::{AdvocateChoice, FollowerChoice, Scenario};
 

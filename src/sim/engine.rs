@@ -8,10 +8,10 @@
 //! Randomness comes only from the named streams of (seed, replicate), so a result
 //! does not depend on which thread ran it.
 
-use crate::campaign::{CampaignPlan, SeedingScratch};
-use crate::population::{Population, Topology};
+use crate::graph::{Population, Topology};
 use crate::rng::{self, Gaps, Stream, WomRng};
 use crate::scenario::{Rule, Scenario, Threshold, TrustMode, WordOfMouth};
+use crate::sim::campaign::{CampaignPlan, SeedingScratch};
 
 /// Where a conversion came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -1,6 +1,6 @@
 //! Population statistics for `wom graph`: size, degrees, clustering, components.
 
-use crate::population::{Csr, Population, Topology};
+use crate::graph::{Csr, Population, Topology};
 use crate::rng::{self, Stream};
 use petgraph::unionfind::UnionFind;
 use serde::Serialize;

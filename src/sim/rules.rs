@@ -4,13 +4,13 @@
 //! tie is ever enumerated: every non-adopter hears every active advocate, so the
 //! rules work with counts of advocates instead.
 
-use crate::engine::{
+use crate::graph::{Csr, Topology};
+use crate::rng;
+use crate::scenario::{Threshold, TrustMode};
+use crate::sim::engine::{
     flags_at, stamp, Model, NodeState, Noticed, Pending, Replicate, Scratch, Skipping, Source,
     ADOPTED, AWARE, EXPOSED,
 };
-use crate::population::{Csr, Topology};
-use crate::rng;
-use crate::scenario::{Threshold, TrustMode};
 use rand_distr::{Binomial, Distribution};
 
 impl Replicate<'_> {

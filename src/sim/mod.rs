@@ -1,0 +1,8 @@
+//! Simulation: the campaign's seeds ([`campaign`]), one replicate's state and step
+//! loop ([`engine`], with the adoption rules in `rules`), and many replicates in
+//! parallel ([`runner`]).
+
+pub mod campaign;
+pub mod engine;
+mod rules;
+pub mod runner;
