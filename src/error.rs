@@ -122,3 +122,37 @@ impl From<Diagnostic> for WomError {
 }
 
 pub type Result<T, E = WomError> = std::result::Result<T, E>;
+
+/// Text from a user's file made safe to echo in a message: control characters
+/// (which could move the cursor, retitle or recolour a terminal) are shown escaped,
+/// and anything past [`ECHO_LIMIT`] characters is cut and marked with `…`.
+pub fn echo(text: &str) -> String {
+    let mut out = String::new();
+    for (i, c) in text.chars().enumerate() {
+        if i == ECHO_LIMIT {
+            out.push('…');
+            break;
+        }
+        if c.is_control() {
+            out.extend(c.escape_default());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// The most characters of a user's text that a message echoes.
+pub const ECHO_LIMIT: usize = 60;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn echo_escapes_control_characters_and_caps_length() {
+        assert_eq!(echo("a\u{1b}]0;title\u{7}b"), "a\\u{1b}]0;title\\u{7}b");
+        assert_eq!(echo(&"x".repeat(100)).chars().count(), ECHO_LIMIT + 1);
+        assert_eq!(echo("plain"), "plain");
+    }
+}

@@ -155,6 +155,9 @@ pub struct ScenarioComparison {
     pub replicates: usize,
     /// Same population, seed and replicates as the first scenario.
     pub paired_with_first: bool,
+    /// Why it is not paired with the first scenario (null when it is, and for the
+    /// first scenario itself).
+    pub unpaired_reason: Option<String>,
     pub conversions: Estimate,
     pub aware: Estimate,
     pub cost: f64,
@@ -200,10 +203,44 @@ pub fn compare_folder_name(scenarios: &[Scenario]) -> String {
 
 /// Whether scenario `b` is paired with `a` by common random numbers.
 pub fn paired(a: &Scenario, b: &Scenario) -> bool {
-    a.population == b.population
-        && a.simulation.seed == b.simulation.seed
-        && a.simulation.replicates == b.simulation.replicates
-        && a.simulation.new_graph_each_replicate == b.simulation.new_graph_each_replicate
+    unpaired_reason(a, b).is_none()
+}
+
+/// Why scenario `b` is not paired with `a` (`None` when it is): every difference
+/// in population, seed, replicate count or graph redrawing, in words.
+pub fn unpaired_reason(a: &Scenario, b: &Scenario) -> Option<String> {
+    let mut why = Vec::new();
+    if a.population != b.population {
+        why.push(format!(
+            "the populations differ ({} vs {})",
+            describe_population(a),
+            describe_population(b)
+        ));
+    }
+    if a.simulation.seed != b.simulation.seed {
+        why.push(format!(
+            "the seeds differ ({} vs {})",
+            a.simulation.seed, b.simulation.seed
+        ));
+    }
+    if a.simulation.replicates != b.simulation.replicates {
+        why.push(format!(
+            "the replicate counts differ ({} vs {})",
+            a.simulation.replicates, b.simulation.replicates
+        ));
+    }
+    if a.simulation.new_graph_each_replicate != b.simulation.new_graph_each_replicate {
+        why.push("only one draws a new graph each replicate".to_string());
+    }
+    (!why.is_empty()).then(|| why.join("; "))
+}
+
+fn describe_population(s: &Scenario) -> String {
+    let p = &s.population;
+    match p.nodes() {
+        Some(n) => format!("{} with {n} consumers", p.generator_name()),
+        None => p.generator_name().to_string(),
+    }
 }
 
 /// Compute the comparison from the run folders (and the run results for costs).
@@ -263,6 +300,7 @@ pub fn analyse(
             folder: folders[i].clone(),
             replicates: conversions.len(),
             paired_with_first: is_paired,
+            unpaired_reason: (i > 0).then(|| unpaired_reason(&scenarios[0], s)).flatten(),
             conversions: conv,
             aware: estimate(&aware).expect("at least one replicate"),
             cost,
@@ -394,6 +432,15 @@ pub fn table(c: &Comparison) -> String {
         .map(|j| rows.iter().map(|r| r[j].chars().count()).max().unwrap_or(0))
         .collect();
     let mut out = String::new();
+    let notes: Vec<String> = c
+        .scenarios
+        .iter()
+        .filter_map(|s| {
+            s.unpaired_reason
+                .as_ref()
+                .map(|why| format!("{} is unpaired with the first: {why}\n", s.name))
+        })
+        .collect();
     for r in &rows {
         let line: Vec<String> = r
             .iter()
@@ -409,6 +456,9 @@ pub fn table(c: &Comparison) -> String {
             .collect();
         out.push_str(line.join("  ").trim_end());
         out.push('\n');
+    }
+    for note in notes {
+        out.push_str(&note);
     }
     out
 }

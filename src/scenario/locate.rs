@@ -88,11 +88,12 @@ impl<'a> Locator<'a> {
     }
 }
 
-/// Turn a deserialisation error (unknown key, wrong type) into a diagnostic.
+/// Turn a deserialisation error (unknown key, wrong type) into a diagnostic, with
+/// the path of the offending key (so the caller can drop it and look for more).
 pub fn serde_diagnostic(
     locator: &Locator<'_>,
     error: &serde_path_to_error::Error<toml::de::Error>,
-) -> Diagnostic {
+) -> (Diagnostic, Vec<String>) {
     use serde_path_to_error::Segment;
     let mut parts: Vec<String> = Vec::new();
     let mut index = None;
@@ -133,7 +134,7 @@ pub fn serde_diagnostic(
         if let Some(suggestion) = did_you_mean(&key, &allowed) {
             d = d.help(format!("did you mean `{suggestion}`?"));
         }
-        return d;
+        return (d, parts);
     }
     let field = parts.join(".");
     let found = friendly_types(&inner);
@@ -141,7 +142,8 @@ pub fn serde_diagnostic(
         Some(i) => format!("item {i} of the array: {found}"),
         None => found,
     };
-    locator.diagnostic(&field, format!("wrong type: {message}"), false)
+    let d = locator.diagnostic(&field, format!("wrong type: {message}"), false);
+    (d, parts)
 }
 
 /// Serde's type names, in the words of a TOML user.

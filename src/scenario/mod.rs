@@ -306,7 +306,58 @@ pub fn parse(text: &str, path: &Path, overrides: &[Override]) -> Result<Scenario
         WomError::input(d)
     })?;
     overrides::apply(&mut table, overrides)?;
-    let raw: raw::RawScenario = serde_path_to_error::deserialize(toml::Value::Table(table))
-        .map_err(|e| WomError::input(locate::serde_diagnostic(&locator, &e)))?;
-    validate::resolve(raw, path, &locator)
+    // Every unknown key and wrong type is reported, not just the first: each one
+    // found is dropped from the table and the rest is read again. The validator then
+    // says nothing more about a dropped key (it would only repeat "missing").
+    let mut problems = Vec::new();
+    let mut dropped = Vec::new();
+    let raw: raw::RawScenario = loop {
+        match serde_path_to_error::deserialize(toml::Value::Table(table.clone())) {
+            Ok(raw) => break raw,
+            Err(e) => {
+                let (d, key) = locate::serde_diagnostic(&locator, &e);
+                problems.push(d);
+                if key.is_empty() || !remove_key(&mut table, &key) {
+                    return Err(WomError::Input(sorted(problems)));
+                }
+                dropped.push(key.join("."));
+            }
+        }
+    };
+    match validate::resolve(raw, path, &locator) {
+        Ok(scenario) if problems.is_empty() => Ok(scenario),
+        Ok(_) => Err(WomError::Input(sorted(problems))),
+        Err(WomError::Input(more)) => {
+            problems.extend(more.into_iter().filter(|d| {
+                !d.field.as_ref().is_some_and(|f| {
+                    dropped
+                        .iter()
+                        .any(|k| f == k || f.starts_with(&format!("{k}.")))
+                })
+            }));
+            Err(WomError::Input(sorted(problems)))
+        }
+        Err(other) => Err(other),
+    }
+}
+
+/// Diagnostics in reading order; those without a line (from `--set`) first.
+fn sorted(mut problems: Vec<Diagnostic>) -> Vec<Diagnostic> {
+    problems.sort_by_key(|d| (d.line, d.column));
+    problems
+}
+
+/// Remove the value at a dotted path from a table; false when it is not there.
+fn remove_key(table: &mut toml::Table, path: &[String]) -> bool {
+    let Some((last, parents)) = path.split_last() else {
+        return false;
+    };
+    let mut current = table;
+    for key in parents {
+        match current.get_mut(key) {
+            Some(toml::Value::Table(t)) => current = t,
+            _ => return false,
+        }
+    }
+    current.remove(last).is_some()
 }

@@ -25,7 +25,8 @@ pub struct RawScenario {
 pub struct RawSimulation {
     pub replicates: Option<i64>,
     pub steps: Option<i64>,
-    pub seed: Option<i64>,
+    /// An integer, or a decimal string for seeds above TOML's largest integer.
+    pub seed: Option<toml::Value>,
     pub new_graph_each_replicate: Option<bool>,
 }
 

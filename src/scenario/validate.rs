@@ -243,11 +243,39 @@ fn simulation(c: &mut Checker<'_>, raw: RawSimulation) -> Simulation {
         .map(|v| c.integer_in("simulation.steps", v, 1, 1_000_000))
         .unwrap_or(Some(u64::from(defaults::STEPS)))
         .unwrap_or(1) as u32;
-    let seed = raw
-        .seed
-        .map(|v| c.integer_in("simulation.seed", v, 0, i64::MAX as u64))
-        .unwrap_or(Some(defaults::SEED))
-        .unwrap_or(0);
+    let seed = match raw.seed {
+        None => defaults::SEED,
+        Some(toml::Value::Integer(v)) => c
+            .integer_in("simulation.seed", v, 0, i64::MAX as u64)
+            .unwrap_or(0),
+        // TOML integers stop at 2^63 - 1; larger seeds are written as a string.
+        Some(toml::Value::String(text)) => match text.trim().parse::<u64>() {
+            Ok(v) => v,
+            Err(_) => {
+                c.error(
+                    "simulation.seed",
+                    format!(
+                        "is \"{}\"; allowed: an integer from 0 to {}",
+                        crate::error::echo(&text),
+                        u64::MAX
+                    ),
+                );
+                0
+            }
+        },
+        Some(other) => {
+            c.error(
+                "simulation.seed",
+                format!(
+                    "is {}; allowed: an integer from 0 to {} (above {} as a string)",
+                    other.type_str(),
+                    u64::MAX,
+                    i64::MAX
+                ),
+            );
+            0
+        }
+    };
     Simulation {
         replicates,
         steps,
@@ -312,18 +340,22 @@ fn population(c: &mut Checker<'_>, raw: RawPopulation, base_dir: &Path) -> Optio
         }
     }
     let errors_before = c.errors.len();
-    let nodes = |c: &mut Checker<'_>, min: u64| -> u32 {
+    // `None` when `nodes` is missing or refused: rules that depend on it are then
+    // skipped rather than evaluated on a stand-in value.
+    let nodes = |c: &mut Checker<'_>, min: u64| -> Option<u32> {
         c.required(
             "population.nodes",
             raw.nodes,
             &format!("generator \"{generator}\" needs `nodes`"),
         )
         .and_then(|v| c.integer_in("population.nodes", v, min, MAX_NODES))
-        .unwrap_or(min) as u32
+        .map(|n| n as u32)
     };
+    // The largest value a per-consumer count can take among `nodes` consumers.
+    let below = |nodes: Option<u32>| nodes.map_or(MAX_NODES, |n| u64::from(n) - 1);
     let spec = match generator.as_str() {
         "erdos_renyi" => {
-            let nodes = nodes(c, 1);
+            let n = nodes(c, 1);
             let mean_degree = c
                 .required(
                     "population.mean_degree",
@@ -336,31 +368,37 @@ fn population(c: &mut Checker<'_>, raw: RawPopulation, base_dir: &Path) -> Optio
                 Some(mean_degree),
                 0.0,
                 0.0,
-                f64::from(nodes.saturating_sub(1)),
+                n.map_or(f64::INFINITY, |n| f64::from(n.saturating_sub(1))),
             );
-            PopulationSpec::ErdosRenyi { nodes, mean_degree }
+            PopulationSpec::ErdosRenyi {
+                nodes: n.unwrap_or(1),
+                mean_degree,
+            }
         }
         "barabasi_albert" => {
-            let nodes = nodes(c, 2);
+            let n = nodes(c, 2);
             let attach = c
                 .required(
                     "population.attach",
                     raw.attach,
                     "barabasi_albert needs `attach`",
                 )
-                .and_then(|v| c.integer_in("population.attach", v, 1, u64::from(nodes) - 1))
+                .and_then(|v| c.integer_in("population.attach", v, 1, below(n)))
                 .unwrap_or(1) as u32;
-            PopulationSpec::BarabasiAlbert { nodes, attach }
+            PopulationSpec::BarabasiAlbert {
+                nodes: n.unwrap_or(2),
+                attach,
+            }
         }
         "watts_strogatz" => {
-            let nodes = nodes(c, 3);
+            let n = nodes(c, 3);
             let neighbors = c
                 .required(
                     "population.neighbors",
                     raw.neighbors,
                     "watts_strogatz needs `neighbors` (an even k)",
                 )
-                .and_then(|v| c.integer_in("population.neighbors", v, 2, u64::from(nodes) - 1))
+                .and_then(|v| c.integer_in("population.neighbors", v, 2, below(n)))
                 .unwrap_or(2) as u32;
             if neighbors % 2 == 1 {
                 c.error_help(
@@ -378,16 +416,16 @@ fn population(c: &mut Checker<'_>, raw: RawPopulation, base_dir: &Path) -> Optio
                 .unwrap_or(0.0);
             let rewire = c.probability("population.rewire", Some(rewire), 0.0);
             PopulationSpec::WattsStrogatz {
-                nodes,
+                nodes: n.unwrap_or(3),
                 neighbors,
                 rewire,
             }
         }
         "configuration" => {
-            let nodes = nodes(c, 2);
+            let n = nodes(c, 2);
             let degrees = match (raw.degrees, raw.power_law) {
-                (Some(table), None) => degree_table(c, table, nodes),
-                (None, Some(law)) => power_law(c, law, nodes),
+                (Some(table), None) => degree_table(c, table, n),
+                (None, Some(law)) => power_law(c, law, n),
                 (Some(_), Some(_)) => {
                     c.error(
                         "population.power_law",
@@ -405,7 +443,7 @@ fn population(c: &mut Checker<'_>, raw: RawPopulation, base_dir: &Path) -> Optio
                 }
             };
             PopulationSpec::Configuration {
-                nodes,
+                nodes: n.unwrap_or(2),
                 degrees: degrees.unwrap_or(DegreeDistribution::Table(vec![])),
             }
         }
@@ -457,7 +495,9 @@ fn population(c: &mut Checker<'_>, raw: RawPopulation, base_dir: &Path) -> Optio
                 p_out: c.probability("population.p_out", Some(p_out), 0.0),
             }
         }
-        "complete" => PopulationSpec::Complete { nodes: nodes(c, 1) },
+        "complete" => PopulationSpec::Complete {
+            nodes: nodes(c, 1).unwrap_or(1),
+        },
         "edge_list" => {
             let path = c
                 .required(
@@ -488,8 +528,10 @@ fn population(c: &mut Checker<'_>, raw: RawPopulation, base_dir: &Path) -> Optio
 fn degree_table(
     c: &mut Checker<'_>,
     table: std::collections::BTreeMap<String, f64>,
-    nodes: u32,
+    nodes: Option<u32>,
 ) -> Option<DegreeDistribution> {
+    // With `nodes` refused, degrees are checked only against the largest population.
+    let nodes = nodes.unwrap_or(MAX_NODES as u32);
     let field = "population.degrees";
     if table.is_empty() {
         c.error(
@@ -531,7 +573,12 @@ fn degree_table(
     Some(DegreeDistribution::Table(rows))
 }
 
-fn power_law(c: &mut Checker<'_>, law: RawPowerLaw, nodes: u32) -> Option<DegreeDistribution> {
+fn power_law(
+    c: &mut Checker<'_>,
+    law: RawPowerLaw,
+    nodes: Option<u32>,
+) -> Option<DegreeDistribution> {
+    let nodes = nodes.unwrap_or(MAX_NODES as u32);
     let errors_before = c.errors.len();
     let exponent = c.required(
         "population.power_law.exponent",
@@ -739,13 +786,18 @@ fn influencer(
         "by_degree" => FollowerChoice::ByDegree,
         _ => FollowerChoice::Random,
     };
+    // Every field is checked before a refused audience ends the table's resolution.
+    let reach = c.probability("influencer.reach", raw.reach, defaults::INFLUENCER_REACH);
+    let trust = c.probability("influencer.trust", raw.trust, defaults::INFLUENCER_TRUST);
+    let posts = c.posts("influencer.posts", raw.posts, steps);
+    let fee = c.money("influencer.fee", raw.fee);
     Some(Influencer {
         followers: followers?,
         follower_choice,
-        reach: c.probability("influencer.reach", raw.reach, defaults::INFLUENCER_REACH),
-        trust: c.probability("influencer.trust", raw.trust, defaults::INFLUENCER_TRUST),
-        posts: c.posts("influencer.posts", raw.posts, steps),
-        fee: c.money("influencer.fee", raw.fee),
+        reach,
+        trust,
+        posts,
+        fee,
     })
 }
 

@@ -417,8 +417,12 @@ fn spread(
     }
 }
 
+/// The most unknown labels of one advocate file that are reported.
+const MAX_REPORTED: usize = 50;
+
 /// Read an advocate file: one node label per line, `#` comments and blank lines
-/// skipped, repeated labels counted once.
+/// skipped, repeated labels counted once; every unknown label is reported (up to
+/// [`MAX_REPORTED`]), in file order. Linear in the file's length.
 fn read_advocate_file(path: &std::path::Path, population: &Population) -> Result<Vec<u32>> {
     let text = std::fs::read_to_string(path).map_err(|e| {
         WomError::input(
@@ -428,9 +432,11 @@ fn read_advocate_file(path: &std::path::Path, population: &Population) -> Result
         )
     })?;
     let nodes = population.nodes();
+    // One hash index for the whole file: linear in its length.
+    let index = population.labels.as_ref().map(|labels| labels.lookup());
     let lookup = |label: &str| -> Option<u32> {
-        match &population.labels {
-            Some(labels) => labels.find(label),
+        match &index {
+            Some(index) => index.get(label),
             // Generated populations: labels are the node ids 0..n.
             None => label
                 .parse::<u64>()
@@ -441,7 +447,9 @@ fn read_advocate_file(path: &std::path::Path, population: &Population) -> Result
     };
     let mut ids = Vec::new();
     let mut seen = Marks::new(nodes as usize);
-    for (i, line) in text.lines().enumerate() {
+    let mut problems = Vec::new();
+    // "\n", "\r\n" and a lone "\r" all end a line.
+    for (i, line) in text.split('\n').flat_map(|l| l.split('\r')).enumerate() {
         let label = line.trim();
         if label.is_empty() || label.starts_with('#') {
             continue;
@@ -453,25 +461,28 @@ fn read_advocate_file(path: &std::path::Path, population: &Population) -> Result
                     ids.push(id);
                 }
             }
-            None => {
-                return Err(WomError::input(
-                    Diagnostic::new(format!(
-                        "advocate \"{label}\" is not a consumer of the population"
-                    ))
-                    .file(path)
-                    .at(i + 1, Some(1))
-                    .help(match &population.labels {
-                        Some(_) => {
-                            "use node labels exactly as they appear in the edge list".to_string()
-                        }
-                        None => format!(
-                            "generated populations are labelled 0 to {}",
-                            nodes.saturating_sub(1)
-                        ),
-                    }),
+            None if problems.len() < MAX_REPORTED => problems.push(
+                Diagnostic::new(format!(
+                    "advocate \"{}\" is not a consumer of the population",
+                    crate::error::echo(label)
                 ))
-            }
+                .file(path)
+                .at(i + 1, Some(1))
+                .help(match &population.labels {
+                    Some(_) => {
+                        "use node labels exactly as they appear in the edge list".to_string()
+                    }
+                    None => format!(
+                        "generated populations are labelled 0 to {}",
+                        nodes.saturating_sub(1)
+                    ),
+                }),
+            ),
+            None => {}
         }
+    }
+    if !problems.is_empty() {
+        return Err(WomError::Input(problems));
     }
     Ok(ids)
 }
