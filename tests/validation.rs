@@ -5,7 +5,7 @@
 //! is an n → ∞ limit, a finite-size allowance stated per test.
 
 use std::path::Path;
-use wom::reproduce::{Experiment, Row, Scale};
+use wom::reproduce::{self, Experiment, Row, Scale};
 
 fn experiment(name: &str, replicates: u32, nodes: Option<u32>) -> Experiment {
     reproduce::run(
