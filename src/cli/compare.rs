@@ -1,0 +1,42 @@
+//! `wom compare`: run several scenarios and compare them against the first.
+
+use super::{all_overrides, io_error, ScenarioOptions, SimulationOptions};
+use crate::error::{Result, WomError};
+use crate::results::compare;
+use crate::scenario;
+use crate::sim::runner::{self, RunOptions};
+use std::io::{self, IsTerminal, Write};
+use std::path::PathBuf;
+
+pub(super) fn compare_many(
+    files: &[PathBuf],
+    simulation: &SimulationOptions,
+    options: &ScenarioOptions,
+) -> Result<()> {
+    compare::check_distinct(files)?;
+    let overrides = all_overrides(simulation, options);
+    let mut scenarios = Vec::new();
+    let mut problems = Vec::new();
+    for file in files {
+        match scenario::load(file, &overrides) {
+            Ok(s) => scenarios.push(s),
+            Err(WomError::Input(mut d)) => problems.append(&mut d),
+            Err(e) => return Err(e),
+        }
+    }
+    if !problems.is_empty() {
+        return Err(WomError::Input(problems));
+    }
+    let dir = simulation
+        .out
+        .join(compare::compare_folder_name(&scenarios));
+    runner::prepare_output_dir(&dir, simulation.force)?;
+    let run_options = RunOptions {
+        progress: !simulation.quiet && io::stderr().is_terminal(),
+    };
+    let comparison =
+        simulation.with_threads(|| compare::compare(&scenarios, &dir, run_options))??;
+    let mut out = io::stdout().lock();
+    write!(out, "{}", compare::table(&comparison)).map_err(io_error)?;
+    writeln!(out, "wrote {}", dir.display()).map_err(io_error)
+}
