@@ -3,8 +3,8 @@
 use super::{all_overrides, io_error, ScenarioOptions, SimulationOptions};
 use crate::error::{Result, WomError};
 use crate::results::compare;
+use crate::results::run::{self as runner, RunOptions};
 use crate::scenario;
-use crate::sim::runner::{self, RunOptions};
 use std::io::{self, IsTerminal, Write};
 use std::path::PathBuf;
 

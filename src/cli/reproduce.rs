@@ -3,7 +3,7 @@
 use super::{io_error, with_threads};
 use crate::error::Result;
 use crate::reproduce::{self, Scale};
-use crate::sim::runner;
+use crate::results::run as runner;
 use std::io::{self, Write};
 use std::path::Path;
 

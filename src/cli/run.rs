@@ -3,8 +3,8 @@
 use super::{all_overrides, in_file, io_error, ScenarioOptions, SimulationOptions};
 use crate::error::Result;
 use crate::results::aggregate::RunSummary;
+use crate::results::run::{self as runner, RunOptions};
 use crate::scenario;
-use crate::sim::runner::{self, RunOptions};
 use std::io::{self, IsTerminal, Write};
 use std::path::Path;
 

@@ -10,8 +10,8 @@
 use crate::error::{Diagnostic, Result, WomError};
 use crate::results::aggregate::{self, num};
 use crate::results::plots::{self, ComparedSeries};
+use crate::results::run::{self as runner, RunOptions, RunResult};
 use crate::scenario::Scenario;
-use crate::sim::runner::{self, RunOptions, RunResult};
 use serde::Serialize;
 use std::path::{Path, PathBuf};
 

@@ -1,6 +1,7 @@
-//! Results: aggregates over replicates and the files a run writes
-//! ([`aggregate`]), figures ([`plots`]) and paired comparisons ([`compare`]).
+//! Results: aggregates over replicates ([`aggregate`]), the files a run writes
+//! ([`run`]), figures ([`plots`]) and paired comparisons ([`compare`]).
 
 pub mod aggregate;
 pub mod compare;
 pub mod plots;
+pub mod run;

@@ -1,6 +1,6 @@
 //! Simulation: the campaign's seeds ([`campaign`]), one replicate's state and step
 //! loop ([`engine`], with the adoption rules in `rules`), and many replicates in
-//! parallel ([`runner`]).
+//! parallel ([`runner`]). Nothing here writes files.
 
 pub mod campaign;
 pub mod engine;

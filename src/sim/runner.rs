@@ -1,22 +1,18 @@
-//! A whole run: population → replicates in parallel → aggregates → files.
+//! Many replicates in parallel, handed to a sink in replicate order.
 //!
 //! Each rayon thread simulates chunks of replicates, taken in order, and whoever
 //! finishes the chunk that is next in line folds it (and any after it that are
-//! done) into the aggregates and `replicates.csv`. So the files are written in
-//! replicate order and do not depend on the thread count, no thread waits for the
-//! others at a batch boundary, and memory holds a bounded window of chunks.
+//! done) into the sink. So the sink sees the replicates in order whatever the
+//! thread count, no thread waits for the others at a batch boundary, and memory
+//! holds a bounded window of chunks.
 
-use crate::error::{Diagnostic, Result, WomError};
+use crate::error::{Result, WomError};
 use crate::graph;
-use crate::results::aggregate::{self, Aggregates, Aggregator, AtomicFile, RunSummary, Timing};
-use crate::results::plots;
 use crate::scenario::Scenario;
 use crate::sim::campaign::CampaignPlan;
 use crate::sim::engine::{self, Model, ReplicateOutcome, Scratch, StepCounts, World};
-use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use indicatif::ProgressBar;
 use std::collections::BTreeMap;
-use std::io::Write;
-use std::path::Path;
 use std::sync::{Condvar, Mutex};
 use std::time::Instant;
 
@@ -25,46 +21,6 @@ const CHUNK: usize = 32;
 
 /// Simulated chunks that may wait for an earlier one to be folded, per thread.
 const WINDOW_PER_THREAD: usize = 4;
-
-/// Options of a run that are not part of the scenario.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct RunOptions {
-    /// Draw a progress bar on stderr (the caller checks it is a terminal).
-    pub progress: bool,
-}
-
-/// Check the output folder before anything long starts: create it, and refuse to
-/// overwrite earlier results unless `force`.
-pub fn prepare_output_dir(dir: &Path, force: bool) -> Result<()> {
-    if dir.exists() {
-        if !dir.is_dir() {
-            return Err(WomError::input(
-                Diagnostic::new(format!(
-                    "the output path {} exists and is not a folder",
-                    dir.display()
-                ))
-                .help("choose another folder with --out"),
-            ));
-        }
-        let occupied = std::fs::read_dir(dir)
-            .map_err(|e| WomError::Runtime(format!("cannot read {}: {e}", dir.display())))?
-            .next()
-            .is_some();
-        if occupied && !force {
-            return Err(WomError::input(
-                Diagnostic::new(format!("{} already holds results", dir.display()))
-                    .help("add --force to overwrite them, or --out DIR to write elsewhere"),
-            ));
-        }
-        return Ok(());
-    }
-    std::fs::create_dir_all(dir).map_err(|e| {
-        WomError::input(Diagnostic::new(format!(
-            "cannot create the output folder {}: {e}",
-            dir.display()
-        )))
-    })
-}
 
 /// Build the population of replicate `replicate` and prepare the campaign on it.
 fn world_for(scenario: &Scenario, replicate: u64) -> Result<World> {
@@ -275,7 +231,7 @@ pub struct ReplicateResult {
 }
 
 /// Simulate `scenario` and keep every replicate in memory (for tests and analyses
-/// that need them all; `run` streams instead).
+/// that need them all; `results::run` streams instead).
 pub fn simulate_in_memory(scenario: &Scenario) -> Result<(Built, Vec<ReplicateResult>)> {
     let mut results = Vec::with_capacity(scenario.simulation.replicates as usize);
     let built = simulate(scenario, &ProgressBar::hidden(), |_, curve, outcome| {
@@ -288,79 +244,10 @@ pub fn simulate_in_memory(scenario: &Scenario) -> Result<(Built, Vec<ReplicateRe
     Ok((built, results))
 }
 
-/// What a run produced.
-#[derive(Debug, Clone)]
-pub struct RunResult {
-    pub summary: RunSummary,
-    pub aggregates: Aggregates,
-}
-
-/// Run `scenario` and write `curves.csv`, `replicates.csv`, `summary.json` and the
-/// figures (`conversion`, `histogram`, PNG and SVG) into `dir` (which
-/// [`prepare_output_dir`] has checked). Uses the current rayon pool.
-pub fn run(scenario: &Scenario, dir: &Path, options: RunOptions) -> Result<RunResult> {
-    let start = Instant::now();
-    let mut aggregator = Aggregator::new(scenario.simulation.steps, dir)?;
-    let replicates_path = dir.join("replicates.csv");
-    let mut replicates_file = AtomicFile::create(&replicates_path)?;
-    let write_err = |e| aggregate::write_error(&replicates_path, e);
-    replicates_file
-        .writer()
-        .write_all(aggregate::REPLICATES_HEADER.as_bytes())
-        .map_err(write_err)?;
-    let progress = progress_bar(options.progress, u64::from(scenario.simulation.replicates));
-    let built = simulate(scenario, &progress, |replicate, curve, outcome| {
-        aggregator.push(curve, outcome)?;
-        aggregate::replicate_row(replicates_file.writer(), replicate, outcome).map_err(write_err)
-    })?;
-    aggregator.set_recruited(built.recruited);
-    let aggregates = aggregator.finish()?;
-    let simulate_seconds = start.elapsed().as_secs_f64() - built.build_seconds;
-    let summary = RunSummary::new(
-        scenario,
-        &aggregates,
-        built.nodes,
-        built.ties,
-        built.recruited,
-        Timing {
-            build_seconds: built.build_seconds,
-            simulate_seconds,
-        },
-    );
-    let json = serde_json::to_string_pretty(&summary).expect("summaries serialise");
-    aggregate::write_file(&dir.join("curves.csv"), aggregates.curves_csv().as_bytes())?;
-    aggregate::write_file(&dir.join("summary.json"), format!("{json}\n").as_bytes())?;
-    replicates_file.commit()?;
-    plots::conversion(dir, &scenario.name, &aggregates.rows, aggregates.replicates)?;
-    plots::histogram(
-        dir,
-        &scenario.name,
-        &aggregates.histogram,
-        aggregates.replicates,
-    )?;
-    Ok(RunResult {
-        summary,
-        aggregates,
-    })
-}
-
-fn progress_bar(visible: bool, total: u64) -> ProgressBar {
-    if !visible {
-        return ProgressBar::hidden();
-    }
-    let bar = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::stderr());
-    bar.set_style(
-        ProgressStyle::with_template(
-            "{bar:40} {pos}/{len} replicates, {elapsed} elapsed, ~{eta} left",
-        )
-        .expect("valid template"),
-    );
-    bar
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::path::Path;
 
     fn cascade_on_er(replicates: u32) -> Scenario {
         let text = format!(

@@ -1,0 +1,123 @@
+//! A run's files: check the output folder, simulate every replicate (with
+//! [`crate::sim::runner::simulate`]), stream them into the aggregates and
+//! `replicates.csv`, and write `curves.csv`, `summary.json` and the figures.
+
+use crate::error::{Diagnostic, Result, WomError};
+use crate::results::aggregate::{self, Aggregates, Aggregator, AtomicFile, RunSummary, Timing};
+use crate::results::plots;
+use crate::scenario::Scenario;
+use crate::sim::runner::simulate;
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use std::io::Write;
+use std::path::Path;
+use std::time::Instant;
+
+/// Options of a run that are not part of the scenario.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct RunOptions {
+    /// Draw a progress bar on stderr (the caller checks it is a terminal).
+    pub progress: bool,
+}
+
+/// Check the output folder before anything long starts: create it, and refuse to
+/// overwrite earlier results unless `force`.
+pub fn prepare_output_dir(dir: &Path, force: bool) -> Result<()> {
+    if dir.exists() {
+        if !dir.is_dir() {
+            return Err(WomError::input(
+                Diagnostic::new(format!(
+                    "the output path {} exists and is not a folder",
+                    dir.display()
+                ))
+                .help("choose another folder with --out"),
+            ));
+        }
+        let occupied = std::fs::read_dir(dir)
+            .map_err(|e| WomError::Runtime(format!("cannot read {}: {e}", dir.display())))?
+            .next()
+            .is_some();
+        if occupied && !force {
+            return Err(WomError::input(
+                Diagnostic::new(format!("{} already holds results", dir.display()))
+                    .help("add --force to overwrite them, or --out DIR to write elsewhere"),
+            ));
+        }
+        return Ok(());
+    }
+    std::fs::create_dir_all(dir).map_err(|e| {
+        WomError::input(Diagnostic::new(format!(
+            "cannot create the output folder {}: {e}",
+            dir.display()
+        )))
+    })
+}
+
+/// What a run produced.
+#[derive(Debug, Clone)]
+pub struct RunResult {
+    pub summary: RunSummary,
+    pub aggregates: Aggregates,
+}
+
+/// Run `scenario` and write `curves.csv`, `replicates.csv`, `summary.json` and the
+/// figures (`conversion`, `histogram`, PNG and SVG) into `dir` (which
+/// [`prepare_output_dir`] has checked). Uses the current rayon pool.
+pub fn run(scenario: &Scenario, dir: &Path, options: RunOptions) -> Result<RunResult> {
+    let start = Instant::now();
+    let mut aggregator = Aggregator::new(scenario.simulation.steps, dir)?;
+    let replicates_path = dir.join("replicates.csv");
+    let mut replicates_file = AtomicFile::create(&replicates_path)?;
+    let write_err = |e| aggregate::write_error(&replicates_path, e);
+    replicates_file
+        .writer()
+        .write_all(aggregate::REPLICATES_HEADER.as_bytes())
+        .map_err(write_err)?;
+    let progress = progress_bar(options.progress, u64::from(scenario.simulation.replicates));
+    let built = simulate(scenario, &progress, |replicate, curve, outcome| {
+        aggregator.push(curve, outcome)?;
+        aggregate::replicate_row(replicates_file.writer(), replicate, outcome).map_err(write_err)
+    })?;
+    aggregator.set_recruited(built.recruited);
+    let aggregates = aggregator.finish()?;
+    let simulate_seconds = start.elapsed().as_secs_f64() - built.build_seconds;
+    let summary = RunSummary::new(
+        scenario,
+        &aggregates,
+        built.nodes,
+        built.ties,
+        built.recruited,
+        Timing {
+            build_seconds: built.build_seconds,
+            simulate_seconds,
+        },
+    );
+    let json = serde_json::to_string_pretty(&summary).expect("summaries serialise");
+    aggregate::write_file(&dir.join("curves.csv"), aggregates.curves_csv().as_bytes())?;
+    aggregate::write_file(&dir.join("summary.json"), format!("{json}\n").as_bytes())?;
+    replicates_file.commit()?;
+    plots::conversion(dir, &scenario.name, &aggregates.rows, aggregates.replicates)?;
+    plots::histogram(
+        dir,
+        &scenario.name,
+        &aggregates.histogram,
+        aggregates.replicates,
+    )?;
+    Ok(RunResult {
+        summary,
+        aggregates,
+    })
+}
+
+fn progress_bar(visible: bool, total: u64) -> ProgressBar {
+    if !visible {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::stderr());
+    bar.set_style(
+        ProgressStyle::with_template(
+            "{bar:40} {pos}/{len} replicates, {elapsed} elapsed, ~{eta} left",
+        )
+        .expect("valid template"),
+    );
+    bar
+}
