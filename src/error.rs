@@ -90,6 +90,10 @@ pub enum WomError {
     /// Something failed while running (exit code 1).
     #[error("{0}")]
     Runtime(String),
+    /// Writing to standard output failed (exit code 1; a closed pipe, as when the
+    /// output goes to `head`, is success and is told apart by its kind).
+    #[error("cannot write to stdout: {0}")]
+    Stdout(#[source] std::io::Error),
 }
 
 fn join(diagnostics: &[Diagnostic]) -> String {
@@ -105,7 +109,7 @@ impl WomError {
     pub fn exit_code(&self) -> i32 {
         match self {
             WomError::Input(_) => 2,
-            WomError::Runtime(_) => 1,
+            WomError::Runtime(_) | WomError::Stdout(_) => 1,
         }
     }
 

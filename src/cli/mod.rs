@@ -47,10 +47,13 @@ impl ScenarioOptions {
     fn overrides(&self) -> Vec<Override> {
         let mut all = Vec::new();
         if let Some(seed) = self.seed {
-            all.push(Override::new(
-                "simulation.seed",
-                toml::Value::Integer(seed.min(i64::MAX as u64) as i64),
-            ));
+            // TOML integers stop at 2^63 - 1: larger seeds travel as a string, which
+            // the scenario accepts, so every u64 seed is kept whole.
+            let value = match i64::try_from(seed) {
+                Ok(v) => toml::Value::Integer(v),
+                Err(_) => toml::Value::String(seed.to_string()),
+            };
+            all.push(Override::new("simulation.seed", value));
         }
         all.extend(self.set.iter().cloned());
         all
@@ -269,13 +272,13 @@ fn dispatch(cli: Cli) -> Result<()> {
 /// Writing to a closed pipe (`wom graph x.toml | head -1`) is success.
 fn ignore_broken_pipe(result: Result<()>) -> Result<()> {
     match result {
-        Err(WomError::Runtime(message)) if message.contains("Broken pipe") => Ok(()),
+        Err(WomError::Stdout(e)) if e.kind() == io::ErrorKind::BrokenPipe => Ok(()),
         other => other,
     }
 }
 
 fn io_error(e: io::Error) -> WomError {
-    WomError::Runtime(format!("cannot write to stdout: {e}"))
+    WomError::Stdout(e)
 }
 
 /// Overrides from the simulation flags first, then --seed and --set (which win).

@@ -1,5 +1,6 @@
 //! `wom validate`: check scenario files without running them.
 
+use super::io_error;
 use crate::error::{Result, WomError};
 use crate::scenario::{self, Override};
 use std::io::{self, Write};
@@ -11,13 +12,20 @@ pub(super) fn validate(files: &[PathBuf], explain: bool, overrides: &[Override])
     let mut out = stdout.lock();
     for file in files {
         match scenario::load(file, overrides) {
-            Ok(s) => {
-                let _ = writeln!(out, "ok: {} ({})", file.display(), s.name);
-                if explain {
-                    let json = serde_json::to_string_pretty(&s).expect("scenarios serialise");
-                    let _ = writeln!(out, "{json}");
+            // What is known only once the population is built (an audience larger
+            // than an edge list's consumers) is checked here too, with its line.
+            Ok(s) => match crate::sim::campaign::check_fits(&s) {
+                Ok(()) => {
+                    writeln!(out, "ok: {} ({})", file.display(), s.name).map_err(io_error)?;
+                    if explain {
+                        // A scenario file with every default filled in: it can be
+                        // saved and run as it is.
+                        write!(out, "{}", scenario::to_toml(&s)).map_err(io_error)?;
+                    }
                 }
-            }
+                Err(WomError::Input(mut d)) => diagnostics.append(&mut d),
+                Err(e) => return Err(e),
+            },
             Err(WomError::Input(mut d)) => diagnostics.append(&mut d),
             Err(e) => return Err(e),
         }

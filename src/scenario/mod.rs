@@ -10,12 +10,14 @@ mod locate;
 pub mod overrides;
 mod raw;
 mod validate;
+mod write;
 
 use crate::error::{Diagnostic, Result, WomError};
 use serde::Serialize;
 use std::path::{Path, PathBuf};
 
 pub use overrides::Override;
+pub use write::to_toml;
 
 /// Degree distribution of the configuration model.
 #[derive(Debug, Clone, PartialEq)]
@@ -50,6 +52,39 @@ pub struct Scenario {
     pub influencer: Option<Influencer>,
     pub advocates: Option<Advocates>,
     pub economics: Economics,
+    /// Where the scenario came from, to locate problems found later (when the
+    /// population is built). Not part of the resolved scenario's value.
+    #[serde(skip)]
+    pub origin: Origin,
+}
+
+/// The text a scenario was read from, its path and the `--set` overrides applied.
+#[derive(Debug, Clone, Default)]
+pub struct Origin {
+    /// The scenario file.
+    pub path: PathBuf,
+    /// Its text.
+    pub text: String,
+    /// The overrides applied to it, in order.
+    pub overrides: Vec<Override>,
+}
+
+/// Origins never make two scenarios differ: two files with the same values are the
+/// same scenario.
+impl PartialEq for Origin {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
+}
+
+impl Scenario {
+    /// A diagnostic for `field` located where the scenario file (or a `--set`) wrote
+    /// it, for problems found after validation, such as an audience larger than an
+    /// edge list's population.
+    pub fn diagnostic(&self, field: &str, message: impl Into<String>) -> Diagnostic {
+        let o = &self.origin;
+        locate::Locator::new(&o.text, &o.path, &o.overrides).diagnostic(field, message, false)
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -325,7 +360,14 @@ pub fn parse(text: &str, path: &Path, overrides: &[Override]) -> Result<Scenario
         }
     };
     match validate::resolve(raw, path, &locator) {
-        Ok(scenario) if problems.is_empty() => Ok(scenario),
+        Ok(mut scenario) if problems.is_empty() => {
+            scenario.origin = Origin {
+                path: path.to_path_buf(),
+                text: text.to_string(),
+                overrides: overrides.to_vec(),
+            };
+            Ok(scenario)
+        }
         Ok(_) => Err(WomError::Input(sorted(problems))),
         Err(WomError::Input(more)) => {
             problems.extend(more.into_iter().filter(|d| {

@@ -229,6 +229,7 @@ pub fn resolve(raw: RawScenario, path: &Path, locator: &Locator<'_>) -> Result<S
         influencer: influencer.flatten(),
         advocates: advocates.flatten(),
         economics,
+        origin: Origin::default(),
     })
 }
 

@@ -7,9 +7,9 @@
 //! `follower_choice = "by_degree"`, which is O(n) per replicate).
 
 use crate::error::{Diagnostic, Result, WomError};
-use crate::graph::{Population, Topology};
+use crate::graph::{self, Population, Topology};
 use crate::rng::{self, WomRng};
-use crate::scenario::{AdvocateChoice, FollowerChoice, Scenario};
+use crate::scenario::{AdvocateChoice, FollowerChoice, PopulationSpec, Scenario};
 
 /// Epoch-stamped marks over node ids: clearing is O(1).
 #[derive(Debug, Clone)]
@@ -102,6 +102,24 @@ pub struct CampaignPlan {
     pub advocate_count: u32,
 }
 
+/// Check that the campaign of `scenario` fits its population, as a run would find
+/// when it starts: audiences and counts against an edge list's consumers, degree
+/// bands against the degrees, advocate files against the labels. Builds the
+/// population only when these depend on it (an edge list, a degree band or an
+/// advocate file); otherwise validation has already checked them.
+pub fn check_fits(scenario: &Scenario) -> Result<()> {
+    let needs_graph = matches!(scenario.population, PopulationSpec::EdgeList { .. })
+        || matches!(
+            scenario.advocates.as_ref().map(|a| &a.choice),
+            Some(AdvocateChoice::DegreeBand { .. } | AdvocateChoice::File { .. })
+        );
+    if !needs_graph {
+        return Ok(());
+    }
+    let population = graph::build(&scenario.population, scenario.simulation.seed, 0)?;
+    CampaignPlan::new(scenario, &population).map(|_| ())
+}
+
 impl CampaignPlan {
     /// Prepare the campaign of `scenario` on `population`. Fails (as bad input) when
     /// the campaign does not fit the population: more followers or advocates than
@@ -111,11 +129,12 @@ impl CampaignPlan {
         let nodes = population.nodes() as u32;
         let too_many = |field: &str, asked: u64, alternative: &str| {
             WomError::input(
-                Diagnostic::new(format!(
-                    "asks for {asked} consumers but the population has {nodes}"
-                ))
-                .field(field)
-                .help(format!("lower it or use `{alternative}`")),
+                scenario
+                    .diagnostic(
+                        field,
+                        format!("asks for {asked} consumers but the population has {nodes}"),
+                    )
+                    .help(format!("lower it or use `{alternative}`")),
             )
         };
         let (followers, follower_choice) = match &scenario.influencer {
@@ -183,11 +202,10 @@ impl CampaignPlan {
                 let count = amount.resolve(u64::from(nodes));
                 if count > pool.len() as u64 {
                     return Err(WomError::input(
-                        Diagnostic::new(format!(
+                        scenario.diagnostic("advocates.count", format!(
                             "asks for {count} advocates but only {} consumers have degree {min_degree} to {max_degree}",
                             pool.len()
                         ))
-                        .field("advocates.count")
                         .help("lower the count or widen the band (`min_degree`, `max_degree`)"),
                     ));
                 }
