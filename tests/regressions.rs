@@ -178,3 +178,62 @@ fn unknown_advocates_are_all_reported_with_their_lines_and_escaped() {
     assert_contains(&e, &["a.txt:2:1", "a.txt:4:1", "\\u{1b}", "\"nope\""]);
     assert!(!e.contains('\u{1b}'), "{e:?}");
 }
+
+#[test]
+fn an_audience_larger_than_an_edge_list_is_refused_by_validate_with_its_line() {
+    let e = fails_with_input_error(&[
+        "validate",
+        "scenarios/facebook-advocates.toml",
+        "--set",
+        "advocates.count=200000",
+    ]);
+    assert_contains(
+        &e,
+        &[
+            "facebook-advocates.toml (--set advocates.count=200000)",
+            "asks for 200000 consumers but the population has 4039",
+        ],
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("fb.toml");
+    let text = std::fs::read_to_string("scenarios/facebook-advocates.toml")
+        .unwrap()
+        .replace("../data/", &format!("{}/data/", env!("CARGO_MANIFEST_DIR")))
+        .replace("count = 40 ", "count = 200000 ");
+    std::fs::write(&file, &text).unwrap();
+    let line = text
+        .lines()
+        .position(|l| l.starts_with("count = 200000"))
+        .unwrap()
+        + 1;
+    let e = fails_with_input_error(&["validate", file.to_str().unwrap()]);
+    assert_contains(&e, &[&format!("fb.toml:{line}:"), "advocates.count"]);
+}
+
+#[test]
+fn a_folder_holding_no_results_does_not_block_a_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("s.toml");
+    std::fs::write(
+        &file,
+        "[simulation]\nreplicates = 2\nsteps = 2\n[population]\ngenerator = \"complete\"\nnodes = 10\n",
+    )
+    .unwrap();
+    let out = dir.path().join("out");
+    // An empty folder, and one with a killed run's hidden leftovers.
+    std::fs::create_dir_all(out.join("s")).unwrap();
+    let args = [
+        "run",
+        file.to_str().unwrap(),
+        "--quiet",
+        "--out",
+        out.to_str().unwrap(),
+    ];
+    succeeds(&args);
+    std::fs::remove_dir_all(out.join("s")).unwrap();
+    std::fs::create_dir_all(out.join("s")).unwrap();
+    std::fs::write(out.join("s/.replicates.csv.partial"), "junk").unwrap();
+    succeeds(&args);
+    // Real results still do.
+    fails_with_input_error(&args);
+}

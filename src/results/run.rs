@@ -32,10 +32,12 @@ pub fn prepare_output_dir(dir: &Path, force: bool) -> Result<()> {
                 .help("choose another folder with --out"),
             ));
         }
+        // Only results block a run: an empty folder, or one holding nothing but a
+        // killed run's hidden temporaries, is free to use.
         let occupied = std::fs::read_dir(dir)
             .map_err(|e| WomError::Runtime(format!("cannot read {}: {e}", dir.display())))?
-            .next()
-            .is_some();
+            .filter_map(|entry| entry.ok())
+            .any(|entry| !entry.file_name().to_string_lossy().starts_with('.'));
         if occupied && !force {
             return Err(WomError::input(
                 Diagnostic::new(format!("{} already holds results", dir.display()))
