@@ -237,3 +237,41 @@ fn a_folder_holding_no_results_does_not_block_a_run() {
     // Real results still do.
     fails_with_input_error(&args);
 }
+
+#[test]
+fn reproduce_finds_its_scenarios_from_another_folder_or_says_what_to_pass() {
+    let elsewhere = tempfile::tempdir().unwrap();
+    let out = elsewhere.path().join("out");
+    let output = common::wom()
+        .current_dir(elsewhere.path())
+        .args([
+            "reproduce",
+            "bass",
+            "--replicates",
+            "2",
+            "--nodes",
+            "50",
+            "--quiet",
+            "--out",
+        ])
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(out.join("validation/bass/validation.csv").is_file());
+    let missing = elsewhere.path().join("nothing-here");
+    let e = fails_with_input_error(&[
+        "reproduce",
+        "bass",
+        "--scenarios",
+        missing.to_str().unwrap(),
+    ]);
+    assert_contains(
+        &e,
+        &["cannot find the validation scenarios", "--scenarios DIR"],
+    );
+}

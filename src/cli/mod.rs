@@ -1,11 +1,12 @@
 //! The command line: parse arguments (clap), dispatch to one module per command
-//! (`run`, `compare`, `reproduce`, `validate`, `graph`), print errors.
+//! (`run`, `compare`, `reproduce`, `validate`, `graph`, `fit`), print errors.
 //!
 //! Exit codes: 0 success, 1 run-time failure, 2 bad input or usage. Errors are
 //! printed as `error: …` lines on stderr; a closed stdout (`wom graph … | head`) is
 //! not an error.
 
 mod compare;
+mod fit;
 mod graph;
 mod reproduce;
 mod run;
@@ -149,9 +150,10 @@ enum Command {
         /// bass, bass-ring, kkt-submodular, or all
         #[arg(value_name = "NAME")]
         name: String,
-        /// Folder of the validation scenarios
-        #[arg(long, value_name = "DIR", default_value = "scenarios/validation")]
-        scenarios: PathBuf,
+        /// Folder of the validation scenarios (default: scenarios/validation in the
+        /// current folder, else in the wom checkout this binary was built from)
+        #[arg(long, value_name = "DIR")]
+        scenarios: Option<PathBuf>,
         /// Folder for results; each experiment writes DIR/validation/<name>/
         #[arg(long, value_name = "DIR", default_value = "output")]
         out: PathBuf,
@@ -192,6 +194,22 @@ enum Command {
         json: bool,
         #[command(flatten)]
         options: ScenarioOptions,
+    },
+    /// Fit a model to data: the Bass model to a sales series (docs/calibration.md)
+    Fit {
+        /// Sales per period: a CSV file with columns `period` (1 = first period
+        /// after launch) and `sales`
+        #[arg(long, value_name = "DATA.csv", required = true)]
+        bass: PathBuf,
+        /// Folder for results; the fit writes DIR/fit-<data file stem>/
+        #[arg(long, value_name = "DIR", default_value = "output")]
+        out: PathBuf,
+        /// Overwrite earlier results in the output folder
+        #[arg(long)]
+        force: bool,
+        /// Print nothing but errors
+        #[arg(long, short)]
+        quiet: bool,
     },
 }
 
@@ -248,7 +266,7 @@ fn dispatch(cli: Cli) -> Result<()> {
             quiet,
         } => reproduce::reproduce(
             &name,
-            &scenarios,
+            &reproduce::scenarios_folder(scenarios.as_deref())?,
             &out,
             crate::reproduce::Scale { replicates, nodes },
             threads,
@@ -265,6 +283,12 @@ fn dispatch(cli: Cli) -> Result<()> {
             json,
             options,
         } => graph::graph(&file, json, &options.overrides()),
+        Command::Fit {
+            bass,
+            out,
+            force,
+            quiet,
+        } => fit::fit_bass(&bass, &out, force, quiet),
     };
     ignore_broken_pipe(result)
 }

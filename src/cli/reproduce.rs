@@ -1,14 +1,41 @@
 //! `wom reproduce`: run published experiments and write simulation beside theory.
 
 use super::{io_error, with_threads};
-use crate::error::Result;
+use crate::error::{Diagnostic, Result, WomError};
 use crate::reproduce::{self, Scale};
 use crate::results::run as runner;
 use std::io::{self, Write};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 /// Run experiment `name` (or `all` of them) at `scale` and write each into
 /// `out/validation/<name>/`.
+/// The folder of the validation scenarios: the one given, else
+/// `scenarios/validation` in the current folder, else in the checkout this binary
+/// was built from; an input error saying what to pass when none exists.
+pub(super) fn scenarios_folder(given: Option<&Path>) -> Result<PathBuf> {
+    let here = PathBuf::from("scenarios/validation");
+    let built_from = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/validation");
+    let candidates: Vec<PathBuf> = match given {
+        Some(dir) => vec![dir.to_path_buf()],
+        None => vec![here, built_from],
+    };
+    if let Some(found) = candidates
+        .iter()
+        .find(|d| d.join("bass-complete.toml").is_file())
+    {
+        return Ok(found.clone());
+    }
+    let looked: Vec<String> = candidates.iter().map(|d| d.display().to_string()).collect();
+    Err(WomError::input(
+        Diagnostic::new(format!(
+            "cannot find the validation scenarios (looked in {})",
+            looked.join(" and ")
+        ))
+        .field("--scenarios")
+        .help("pass --scenarios DIR, the folder scenarios/validation of a wom checkout"),
+    ))
+}
+
 pub(super) fn reproduce(
     name: &str,
     scenarios: &Path,
