@@ -255,7 +255,7 @@ impl Csr {
     pub fn raise_neighbor_entries(&self, u: u32, per_node: &mut [u16], floor: u16) -> u32 {
         assert_eq!(per_node.len(), self.node_count(), "one entry per node");
         let ties = self.neighbors(u);
-        #[cfg(target_arch = "x86_64")]
+        #[cfg(all(target_arch = "x86_64", not(miri)))]
         {
             if ties.is_empty() {
                 return 0;
@@ -290,10 +290,21 @@ impl Csr {
             }
             below
         }
-        #[cfg(not(target_arch = "x86_64"))]
+        #[cfg(not(all(target_arch = "x86_64", not(miri))))]
         {
             raise_entries(ties, per_node, floor)
         }
+    }
+
+    /// [`Csr::raise_neighbor_entries`] as the portable loop, on every target: the
+    /// reference the hand-written loop is tested and benchmarked against
+    /// (`cargo bench --bench kernel`).
+    ///
+    /// # Panics
+    /// If `per_node` does not have one entry per node.
+    pub fn raise_neighbor_entries_portable(&self, u: u32, per_node: &mut [u16], floor: u16) -> u32 {
+        assert_eq!(per_node.len(), self.node_count(), "one entry per node");
+        raise_entries(self.neighbors(u), per_node, floor)
     }
 
     /// The weights of `u`'s arcs, parallel to [`Csr::neighbors`], if the graph is weighted.
@@ -358,7 +369,6 @@ pub(crate) fn prefetch<T>(value: &T) {
 /// Raise `per_node[v]` to at least `floor` for each v of `ties`, and return
 /// how many were below it: what [`Csr::raise_neighbor_entries`] does, as a plain
 /// loop (used where that has no hand-written loop, and to check the one it has).
-#[cfg_attr(target_arch = "x86_64", allow(dead_code))]
 fn raise_entries(ties: &[u32], per_node: &mut [u16], floor: u16) -> u32 {
     let mut below = 0;
     for &v in ties {
