@@ -1,0 +1,108 @@
+//! The `bass` rule: innovation for everyone, imitation in proportion to the
+//! share of a consumer's neighbours who are advocates.
+
+use crate::graph::Topology;
+use crate::rng;
+use crate::sim::engine::{Replicate, Source, EXPOSED};
+
+impl Replicate<'_> {
+    /// `bass`: each non-adopter v adopts with min(1, (p + q · A_v / deg(v)) · dt),
+    /// A_v its adopted advocate neighbours. The innovation part p · dt is drawn by
+    /// skipping over all consumers; the imitation part only for exposed consumers,
+    /// with the conditional probability that makes the total exact.
+    pub(crate) fn bass_step(&mut self, recruited_start: bool, p: f64, q: f64, dt: f64) -> u32 {
+        self.take_starters(recruited_start);
+        let innovation = (p * dt).min(1.0);
+        match &self.world.population.topology {
+            Topology::Network(_) => {
+                for i in 0..self.s.starting.len() {
+                    let (u, source) = self.s.starting[i];
+                    self.expose_neighbours(u, source);
+                }
+                if innovation > 0.0 {
+                    self.organic(innovation, Source::Organic);
+                }
+                let mut i = 0;
+                while i < self.s.exposed.len() {
+                    let v = self.s.exposed[i];
+                    if self.is_taken(v) {
+                        self.s.exposed.swap_remove(i);
+                        continue;
+                    }
+                    i += 1;
+                    let degree = f64::from(self.world.hearing_degree(v));
+                    let st = self.extra(v);
+                    let (a, recruited) = (st.count, st.value as u32);
+                    debug_assert!(a > 0, "exposed consumers have an advocate neighbour");
+                    let total = ((p + q * f64::from(a) / degree) * dt).min(1.0);
+                    let imitation = if innovation >= 1.0 {
+                        0.0
+                    } else {
+                        (total - innovation) / (1.0 - innovation)
+                    };
+                    if rng::chance(&mut self.rng, imitation) {
+                        let source = self.advocate_source(recruited, a);
+                        self.convert(v, source);
+                    }
+                }
+            }
+            Topology::Complete { .. } => {
+                let advocates = self.started;
+                if advocates > 0 {
+                    self.everyone_aware = true;
+                }
+                let share = if self.nodes > 1 {
+                    f64::from(advocates) / f64::from(self.nodes - 1)
+                } else {
+                    0.0
+                };
+                let total = ((p + q * share) * dt).min(1.0);
+                if total > 0.0 {
+                    let log_miss = (-total).ln_1p();
+                    let n = u64::from(self.nodes);
+                    let recruited = self.started_recruited;
+                    let mut v = rng::geometric_skip(&mut self.rng, log_miss);
+                    while v < n {
+                        let id = v as u32;
+                        if !self.is_taken(id) {
+                            let source = if rng::chance(&mut self.rng, innovation / total) {
+                                Source::Organic
+                            } else {
+                                self.advocate_source(recruited, advocates)
+                            };
+                            self.make_aware(id);
+                            self.convert(id, source);
+                        }
+                        v = v
+                            .saturating_add(1)
+                            .saturating_add(rng::geometric_skip(&mut self.rng, log_miss));
+                    }
+                }
+            }
+        }
+        self.started
+    }
+
+    fn expose_neighbours(&mut self, u: u32, source: Source) {
+        let world = self.world;
+        let Topology::Network(g) = &world.population.topology else {
+            unreachable!()
+        };
+        for &v in g.neighbors(u) {
+            if self.is_taken(v) {
+                continue;
+            }
+            self.make_aware(v);
+            let st = self.extra(v);
+            st.count += 1;
+            if source == Source::Advocates {
+                st.value += 1.0;
+            }
+            let flags = self.touch(v);
+            if flags & EXPOSED == 0 {
+                self.set_flags(v, flags | EXPOSED);
+                self.s.exposed.push(v);
+            }
+        }
+    }
+}
