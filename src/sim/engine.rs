@@ -72,13 +72,18 @@ const SALT_ADVOCACY: u64 = 4;
 /// touched in the current replicate (touching resets them).
 #[derive(Debug, Clone, Copy, Default)]
 pub(crate) struct Extra {
-    /// Threshold: trusted advocates counted (unweighted and complete graphs).
-    /// Bass: adopted advocate neighbours.
-    pub count: u32,
-    /// Threshold: summed weights of counted advocates (weighted graphs).
-    /// Bass: recruited advocate neighbours.
-    pub value: f64,
+    /// Advocates counting towards this consumer. Threshold: trusted advocates
+    /// counted (unweighted and complete graphs). Bass: adopted advocate neighbours.
+    pub advocates: u32,
+    /// Bass: how many of `advocates` are recruited advocates (for attribution).
+    pub recruited: u32,
+    /// Threshold on weighted graphs: summed tie weights of counted advocates.
+    pub weight: f64,
 }
+
+// The counters take 16 bytes a consumer, as when the recruited count shared a field
+// with the weight.
+const _: () = assert!(std::mem::size_of::<Extra>() == 16);
 
 /// Node state is one `u16`: the replicate's epoch in the high 12 bits, the flags
 /// in the low 4. A stale epoch means "untouched in this replicate", so starting a
@@ -205,8 +210,8 @@ pub struct Model {
     pub seed: u64,
     /// The rule and its probabilities, as validated.
     pub wom: WordOfMouth,
-    /// Influencer reach, trust, and whether it posts at each step.
-    pub influencer: Option<(f64, f64, Vec<bool>)>,
+    /// The influencer, if the campaign has one.
+    pub influencer: Option<InfluencerModel>,
     /// Whether the recruited advocates recommend at each step.
     pub advocate_posts: Vec<bool>,
     /// The last step with an influencer or advocate post (0 without any).
@@ -214,6 +219,17 @@ pub struct Model {
     /// Cascade on unweighted ties: recommendations skip over ties (None: one
     /// draw per tie).
     pub(crate) skipping: Option<Skipping>,
+}
+
+/// An influencer, compiled for the step loop.
+#[derive(Debug, Clone)]
+pub struct InfluencerModel {
+    /// P(a follower sees one post).
+    pub reach: f64,
+    /// Trust in influencers (see the trust mode).
+    pub trust: f64,
+    /// Whether the influencer posts at each step, indexed by step.
+    pub posts_at: Vec<bool>,
 }
 
 /// The cascade's tie outcomes drawn by skipping, with the same distribution as
@@ -301,10 +317,11 @@ impl Model {
             skipping: Skipping::new(&s.word_of_mouth),
             seed: s.simulation.seed,
             wom: s.word_of_mouth.clone(),
-            influencer: s
-                .influencer
-                .as_ref()
-                .map(|i| (i.reach, i.trust, at(&i.posts))),
+            influencer: s.influencer.as_ref().map(|i| InfluencerModel {
+                reach: i.reach,
+                trust: i.trust,
+                posts_at: at(&i.posts),
+            }),
             advocate_posts: s
                 .advocates
                 .as_ref()
@@ -613,9 +630,9 @@ pub fn simulate_replicate(
     let mut peak = (0u32, 0u32);
     for t in 0..model.steps {
         let before = r.conversions;
-        if let Some((reach, trust, posts)) = &model.influencer {
-            if posts[t as usize] {
-                r.influencer_post(*reach, *trust);
+        if let Some(inf) = &model.influencer {
+            if inf.posts_at[t as usize] {
+                r.influencer_post(inf.reach, inf.trust);
             }
         }
         let posting = model.advocate_posts[t as usize];

@@ -32,7 +32,7 @@ impl Replicate<'_> {
                     i += 1;
                     let degree = f64::from(self.world.hearing_degree(v));
                     let st = self.extra(v);
-                    let (a, recruited) = (st.count, st.value as u32);
+                    let (a, recruited) = (st.advocates, st.recruited);
                     debug_assert!(a > 0, "exposed consumers have an advocate neighbour");
                     let total = ((p + q * f64::from(a) / degree) * dt).min(1.0);
                     let imitation = if innovation >= 1.0 {
@@ -94,9 +94,9 @@ impl Replicate<'_> {
             }
             self.make_aware(v);
             let st = self.extra(v);
-            st.count += 1;
+            st.advocates += 1;
             if source == Source::Advocates {
-                st.value += 1.0;
+                st.recruited += 1;
             }
             let flags = self.touch(v);
             if flags & EXPOSED == 0 {

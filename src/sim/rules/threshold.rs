@@ -65,11 +65,11 @@ impl Replicate<'_> {
         // Σ w_uv / deg(v), summed as Σ w_uv in f64 and divided once, so that with
         // unit weights it equals the unweighted count exactly.
         let share = if weighted {
-            st.value += weight;
-            st.value / f64::from(degree)
+            st.weight += weight;
+            st.weight / f64::from(degree)
         } else {
-            st.count += 1;
-            f64::from(st.count) / f64::from(degree)
+            st.advocates += 1;
+            f64::from(st.advocates) / f64::from(degree)
         };
         if share >= self.threshold(v, threshold) {
             self.convert(v, source);
@@ -116,8 +116,8 @@ impl Replicate<'_> {
                 0
             };
             let st = self.extra(v);
-            st.count += trusted_new;
-            let share = f64::from(st.count) / others;
+            st.advocates += trusted_new;
+            let share = f64::from(st.advocates) / others;
             if trusted_new > 0 && share >= self.threshold(v, threshold) {
                 let source = self.advocate_source(recruited, advocates);
                 self.convert(v, source);
