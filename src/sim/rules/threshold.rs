@@ -133,6 +133,10 @@ fn binomial(rng: &mut rng::WomRng, n: u32, p: f64) -> u32 {
     } else if p >= 1.0 {
         n
     } else {
-        Binomial::new(u64::from(n), p).map_or(0, |b| b.sample(rng) as u32)
+        // Binomial::new refuses only a p outside [0, 1] or NaN, which the branches
+        // above and validation rule out: a failure here is a bug, not bad input,
+        // and is not turned into a silent 0.
+        let binomial = Binomial::new(u64::from(n), p).expect("p is in (0, 1)");
+        binomial.sample(rng) as u32
     }
 }
