@@ -58,9 +58,9 @@ pub struct ReplicateOutcome {
 // adoption takes effect at the end of the step (docs/model.md, "One step", item 4): every rule treats
 // a consumer who will adopt like one who has (neither can be converted again), so
 // nothing needs the difference, and the end of a step need not touch the state.
-pub(crate) const ADOPTED: u8 = 1;
-pub(crate) const AWARE: u8 = 2;
-pub(crate) const EXPOSED: u8 = 4;
+pub(in crate::sim) const ADOPTED: u8 = 1;
+pub(in crate::sim) const AWARE: u8 = 2;
+pub(in crate::sim) const EXPOSED: u8 = 4;
 
 // Salts of the counter-based trait draws.
 const SALT_PEER_TRUST: u64 = 1;
@@ -71,7 +71,7 @@ const SALT_ADVOCACY: u64 = 4;
 /// Per-consumer counters of the persistent rules, valid once the consumer has been
 /// touched in the current replicate (touching resets them).
 #[derive(Debug, Clone, Copy, Default)]
-pub(crate) struct Extra {
+pub(in crate::sim) struct Extra {
     /// Advocates counting towards this consumer. Threshold: trusted advocates
     /// counted (unweighted and complete graphs). Bass: adopted advocate neighbours.
     pub advocates: u32,
@@ -90,14 +90,14 @@ const _: () = assert!(std::mem::size_of::<Extra>() == 16);
 /// replicate is O(1) (all states are cleared once every 4,095 replicates), and the
 /// hot loop reads and writes 2 bytes per consumer: 20 MB for 10 million consumers,
 /// which fits a large last-level cache.
-pub(crate) type NodeState = u16;
+pub(in crate::sim) type NodeState = u16;
 const EPOCH_SHIFT: u32 = 4;
 const EPOCH_LIMIT: u32 = 1 << (NodeState::BITS - EPOCH_SHIFT);
 const _: () = assert!((EXPOSED as u32) < 1 << EPOCH_SHIFT);
 
 /// The state of a consumer touched in this replicate with no flags set.
 #[inline]
-pub(crate) fn stamp(epoch: u32) -> NodeState {
+pub(in crate::sim) fn stamp(epoch: u32) -> NodeState {
     (epoch << EPOCH_SHIFT) as NodeState
 }
 
@@ -106,7 +106,7 @@ pub(crate) fn stamp(epoch: u32) -> NodeState {
 /// when the epoch wraps), so max(packed, stamp) is stamp + flags for a consumer
 /// touched in this replicate and stamp for one that was not.
 #[inline]
-pub(crate) fn flags_at(packed: NodeState, stamp: NodeState) -> u8 {
+pub(in crate::sim) fn flags_at(packed: NodeState, stamp: NodeState) -> u8 {
     (packed.max(stamp) - stamp) as u8
 }
 
@@ -117,13 +117,13 @@ pub(crate) fn flags_at(packed: NodeState, stamp: NodeState) -> u8 {
 /// would-be conversion unconditionally and count it only when it happens: a push
 /// without a branch (whether a tie converts is unpredictable).
 #[derive(Debug, Clone, Default)]
-pub(crate) struct Pending {
+pub(in crate::sim) struct Pending {
     slots: Vec<(u32, Source)>,
     len: usize,
 }
 
 impl Pending {
-    pub(crate) fn push(&mut self, conversion: (u32, Source)) {
+    pub(in crate::sim) fn push(&mut self, conversion: (u32, Source)) {
         let len = self.len;
         self.room(1).0[len] = conversion;
         self.len += 1;
@@ -132,18 +132,18 @@ impl Pending {
     /// The slots, at least `extra` of them free after the current contents, and
     /// the number in use (to be advanced by the caller).
     #[inline]
-    pub(crate) fn room(&mut self, extra: usize) -> (&mut [(u32, Source)], &mut usize) {
+    pub(in crate::sim) fn room(&mut self, extra: usize) -> (&mut [(u32, Source)], &mut usize) {
         if self.slots.len() < self.len + extra {
             self.slots.resize(self.len + extra, (0, Source::Organic));
         }
         (&mut self.slots, &mut self.len)
     }
 
-    pub(crate) fn as_slice(&self) -> &[(u32, Source)] {
+    pub(in crate::sim) fn as_slice(&self) -> &[(u32, Source)] {
         &self.slots[..self.len]
     }
 
-    pub(crate) fn clear(&mut self) {
+    pub(in crate::sim) fn clear(&mut self) {
         self.len = 0;
     }
 }
@@ -152,19 +152,19 @@ impl Pending {
 #[derive(Debug, Clone)]
 pub struct Scratch {
     epoch: u32,
-    pub(crate) state: Vec<NodeState>,
-    pub(crate) extra: Vec<Extra>,
+    pub(in crate::sim) state: Vec<NodeState>,
+    pub(in crate::sim) extra: Vec<Extra>,
     seeding: SeedingScratch,
-    pub(crate) recruited: Vec<u32>,
-    pub(crate) followers: Vec<u32>,
-    pub(crate) pending: Pending,
+    pub(in crate::sim) recruited: Vec<u32>,
+    pub(in crate::sim) followers: Vec<u32>,
+    pub(in crate::sim) pending: Pending,
     /// Cascade: word-of-mouth advocates and the last step they recommend.
-    pub(crate) active: Vec<(u32, u32)>,
+    pub(in crate::sim) active: Vec<(u32, u32)>,
     /// Threshold and bass: advocates starting to recommend this step, next step.
-    pub(crate) starting: Vec<(u32, Source)>,
-    pub(crate) starting_next: Vec<(u32, Source)>,
+    pub(in crate::sim) starting: Vec<(u32, Source)>,
+    pub(in crate::sim) starting_next: Vec<(u32, Source)>,
     /// Bass: non-adopters with at least one adopted advocate neighbour.
-    pub(crate) exposed: Vec<u32>,
+    pub(in crate::sim) exposed: Vec<u32>,
 }
 
 impl Scratch {
@@ -218,7 +218,7 @@ pub struct Model {
     pub last_post: u32,
     /// Cascade on unweighted ties: recommendations skip over ties (None: one
     /// draw per tie).
-    pub(crate) skipping: Option<Skipping>,
+    pub(in crate::sim) skipping: Option<Skipping>,
 }
 
 /// An influencer, compiled for the step loop.
@@ -239,13 +239,13 @@ pub struct InfluencerModel {
 /// Independently it is noticed without converting with q = (reach − p) / (1 − p),
 /// so that P(noticed) = p + (1 − p) q = reach.
 #[derive(Debug, Clone)]
-pub(crate) struct Skipping {
+pub(in crate::sim) struct Skipping {
     pub candidates: Gaps,
     pub noticed: Noticed,
 }
 
 #[derive(Debug, Clone)]
-pub(crate) enum Noticed {
+pub(in crate::sim) enum Noticed {
     /// reach = 1: on every tie, with no draw.
     Every,
     /// On every gap-th tie.
@@ -354,7 +354,7 @@ impl World {
 
     /// deg(v): the number of ties v hears recommendations through.
     #[inline]
-    pub(crate) fn hearing_degree(&self, v: u32) -> u32 {
+    pub(in crate::sim) fn hearing_degree(&self, v: u32) -> u32 {
         match (&self.in_degrees, &self.population.topology) {
             (Some(d), _) => d[v as usize],
             (None, Topology::Network(g)) => g.degree(v) as u32,
@@ -364,35 +364,35 @@ impl World {
 }
 
 /// One replicate in progress.
-pub(crate) struct Replicate<'a> {
-    pub model: &'a Model,
-    pub world: &'a World,
-    pub s: &'a mut Scratch,
-    pub rng: WomRng,
-    pub traits_key: u64,
-    pub epoch: u32,
-    pub nodes: u32,
-    pub conversions: u32,
-    pub aware: u32,
-    pub from: [u32; 4],
+pub(in crate::sim) struct Replicate<'a> {
+    pub(in crate::sim) model: &'a Model,
+    pub(in crate::sim) world: &'a World,
+    pub(in crate::sim) s: &'a mut Scratch,
+    pub(in crate::sim) rng: WomRng,
+    pub(in crate::sim) traits_key: u64,
+    pub(in crate::sim) epoch: u32,
+    pub(in crate::sim) nodes: u32,
+    pub(in crate::sim) conversions: u32,
+    pub(in crate::sim) aware: u32,
+    pub(in crate::sim) from: [u32; 4],
     /// Threshold and bass: advocates recommending since an earlier step.
-    pub started: u32,
-    pub started_recruited: u32,
+    pub(in crate::sim) started: u32,
+    pub(in crate::sim) started_recruited: u32,
     /// Bass on a complete population: once an advocate is active, everyone has
     /// an advocate neighbour and so is aware.
-    pub everyone_aware: bool,
+    pub(in crate::sim) everyone_aware: bool,
 }
 
 impl<'a> Replicate<'a> {
     /// The flags of `v` (0 when untouched in this replicate).
     #[inline]
-    pub fn flags(&self, v: u32) -> u8 {
+    pub(in crate::sim) fn flags(&self, v: u32) -> u8 {
         flags_at(self.s.state[v as usize], stamp(self.epoch))
     }
 
     /// Whether `v` has adopted or will at the end of this step.
     #[inline]
-    pub fn is_taken(&self, v: u32) -> bool {
+    pub(in crate::sim) fn is_taken(&self, v: u32) -> bool {
         self.flags(v) & ADOPTED != 0
     }
 
@@ -401,7 +401,7 @@ impl<'a> Replicate<'a> {
     /// the same whenever they are read, and cost nothing for a consumer the rules
     /// never ask about.
     #[inline]
-    pub(crate) fn trusts_peers(model: &Model, traits_key: u64, v: u32) -> bool {
+    pub(in crate::sim) fn trusts_peers(model: &Model, traits_key: u64, v: u32) -> bool {
         rng::counter_unit(traits_key, u64::from(v), SALT_PEER_TRUST) < model.wom.trust
     }
 
@@ -414,7 +414,7 @@ impl<'a> Replicate<'a> {
     /// Bring `v` into this replicate (counters reset on first touch) and return
     /// its flags.
     #[inline]
-    pub fn touch(&mut self, v: u32) -> u8 {
+    pub(in crate::sim) fn touch(&mut self, v: u32) -> u8 {
         let (packed, stamp) = (self.s.state[v as usize], stamp(self.epoch));
         if packed >= stamp {
             return flags_at(packed, stamp);
@@ -428,20 +428,20 @@ impl<'a> Replicate<'a> {
 
     /// Set the flags of a touched consumer.
     #[inline]
-    pub fn set_flags(&mut self, v: u32, flags: u8) {
+    pub(in crate::sim) fn set_flags(&mut self, v: u32, flags: u8) {
         self.s.state[v as usize] = stamp(self.epoch) | NodeState::from(flags);
     }
 
     /// The counters of `v`, touching it first.
     #[inline]
-    pub fn extra(&mut self, v: u32) -> &mut Extra {
+    pub(in crate::sim) fn extra(&mut self, v: u32) -> &mut Extra {
         self.touch(v);
         &mut self.s.extra[v as usize]
     }
 
     /// Mark `v` aware (counting it once).
     #[inline]
-    pub fn make_aware(&mut self, v: u32) {
+    pub(in crate::sim) fn make_aware(&mut self, v: u32) {
         let flags = self.touch(v);
         if flags & AWARE == 0 {
             self.set_flags(v, flags | AWARE);
@@ -452,7 +452,7 @@ impl<'a> Replicate<'a> {
     /// Decide that `v` adopts at the end of this step, converted by `source`
     /// (aware from now on).
     #[inline]
-    pub fn convert(&mut self, v: u32, source: Source) {
+    pub(in crate::sim) fn convert(&mut self, v: u32, source: Source) {
         self.make_aware(v);
         let flags = self.flags(v);
         debug_assert!(flags & ADOPTED == 0);
@@ -462,7 +462,7 @@ impl<'a> Replicate<'a> {
 
     /// Probability that `v` trusts a peer's recommendation it noticed, as a factor.
     #[inline]
-    pub fn peer_trust(&mut self, v: u32) -> f64 {
+    pub(in crate::sim) fn peer_trust(&mut self, v: u32) -> f64 {
         match self.model.wom.trust_mode {
             TrustMode::Consumer => {
                 if Self::trusts_peers(self.model, self.traits_key, v) {
@@ -477,7 +477,7 @@ impl<'a> Replicate<'a> {
 
     /// Consumer `v`'s threshold θ_v.
     #[inline]
-    pub fn threshold(&self, v: u32, threshold: Threshold) -> f64 {
+    pub(in crate::sim) fn threshold(&self, v: u32, threshold: Threshold) -> f64 {
         match threshold {
             Threshold::Fixed(t) => t,
             Threshold::Uniform => rng::counter_unit(self.traits_key, u64::from(v), SALT_THRESHOLD),
@@ -518,7 +518,7 @@ impl<'a> Replicate<'a> {
     }
 
     /// Step 3: each non-adopter adopts on its own with probability `p`.
-    pub fn organic(&mut self, p: f64, source: Source) {
+    pub(in crate::sim) fn organic(&mut self, p: f64, source: Source) {
         let log_miss = (-p).ln_1p();
         let n = u64::from(self.nodes);
         let mut v = rng::geometric_skip(&mut self.rng, log_miss);

@@ -10,7 +10,7 @@ impl Replicate<'_> {
     /// A_v its adopted advocate neighbours. The innovation part p · dt is drawn by
     /// skipping over all consumers; the imitation part only for exposed consumers,
     /// with the conditional probability that makes the total exact.
-    pub(crate) fn bass_step(&mut self, recruited_start: bool, p: f64, q: f64, dt: f64) -> u32 {
+    pub(in crate::sim) fn bass_step(&mut self, recruited_start: bool, p: f64, q: f64, dt: f64) -> u32 {
         self.take_starters(recruited_start);
         let innovation = (p * dt).min(1.0);
         match &self.world.population.topology {

@@ -14,7 +14,7 @@ impl Replicate<'_> {
     /// `cascade`: every active advocate recommends once to each neighbour who has not
     /// adopted; the neighbour notices with `reach` (aware) and, if trusted, adopts
     /// with `conversion · w`. Returns the number of active advocates.
-    pub(crate) fn cascade_step(&mut self, t: u32, recruited_post: bool) -> u32 {
+    pub(in crate::sim) fn cascade_step(&mut self, t: u32, recruited_post: bool) -> u32 {
         // Word-of-mouth advocates still active now (committed until a later step).
         let recruited = if recruited_post {
             self.s.recruited.len() as u32

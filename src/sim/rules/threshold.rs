@@ -12,7 +12,7 @@ impl Replicate<'_> {
     /// (decided once per pair, with probability `reach`, when the advocate starts)
     /// and for good; v adopts when the trusted, counted Σ w_uv / deg(v) reaches θ_v.
     /// Returns the number of advocates recommending.
-    pub(crate) fn threshold_step(&mut self, recruited_start: bool, threshold: Threshold) -> u32 {
+    pub(in crate::sim) fn threshold_step(&mut self, recruited_start: bool, threshold: Threshold) -> u32 {
         self.take_starters(recruited_start);
         match &self.world.population.topology {
             Topology::Network(_) => {
