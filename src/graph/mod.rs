@@ -4,14 +4,18 @@
 //! [`Csr`] graph, or an implicit complete graph that is never materialised. Generated
 //! graphs draw only from the `graph` random stream of (seed, replicate), so the same
 //! scenario and seed always give the same population, whatever the thread count.
+//! [`from_petgraph`] builds a population from a graph held in petgraph, and
+//! [`to_petgraph`] hands one to petgraph's algorithms (module [`interop`]).
 
 #[allow(unsafe_code)] // the one module with `unsafe`: each block has a SAFETY comment and a test
 pub mod csr;
 pub mod edge_list;
 pub mod generators;
+pub mod interop;
 pub mod stats;
 
 pub use csr::{Cleaning, Csr};
+pub use interop::{from_petgraph, to_petgraph};
 
 use crate::error::{Diagnostic, Result, WomError};
 use crate::rng::{self, Stream};
