@@ -275,3 +275,24 @@ fn reproduce_finds_its_scenarios_from_another_folder_or_says_what_to_pass() {
         &["cannot find the validation scenarios", "--scenarios DIR"],
     );
 }
+
+#[test]
+fn advocate_file_lines_are_counted_right_with_any_line_ending() {
+    for (ending, name) in [("\n", "lf"), ("\r\n", "crlf"), ("\r", "cr")] {
+        let dir = tempfile::tempdir().unwrap();
+        let labels = ["1", "2", "3", "nope"].join(ending);
+        std::fs::write(dir.path().join("a.txt"), labels).unwrap();
+        let file = dir.path().join("s.toml");
+        std::fs::write(
+            &file,
+            "[population]\ngenerator = \"complete\"\nnodes = 10\n[advocates]\nchoose = \"file\"\npath = \"a.txt\"\n",
+        )
+        .unwrap();
+        let e = fails_with_input_error(&["validate", file.to_str().unwrap()]);
+        assert_contains(&e, &["a.txt:4:1", "\"nope\""]);
+        assert!(
+            !e.contains("a.txt:5") && !e.contains("a.txt:7"),
+            "{name}: {e}"
+        );
+    }
+}

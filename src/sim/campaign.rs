@@ -466,19 +466,19 @@ fn read_advocate_file(path: &std::path::Path, population: &Population) -> Result
     let mut ids = Vec::new();
     let mut seen = Marks::new(nodes as usize);
     let mut problems = Vec::new();
-    // "\n", "\r\n" and a lone "\r" all end a line.
-    for (i, line) in text.split('\n').flat_map(|l| l.split('\r')).enumerate() {
+    // "\n", "\r\n" and a lone "\r" each end one line.
+    let text = text.replace("\r\n", "\n");
+    for (i, line) in text.split(['\n', '\r']).enumerate() {
         let label = line.trim();
         if label.is_empty() || label.starts_with('#') {
             continue;
         }
         match lookup(label) {
-            Some(id) => {
-                if !seen.get(id as usize) {
-                    seen.set(id as usize);
-                    ids.push(id);
-                }
+            Some(id) if !seen.get(id as usize) => {
+                seen.set(id as usize);
+                ids.push(id);
             }
+            Some(_) => {}
             None if problems.len() < MAX_REPORTED => problems.push(
                 Diagnostic::new(format!(
                     "advocate \"{}\" is not a consumer of the population",
