@@ -12,6 +12,7 @@
 #![deny(unsafe_code)]
 
 pub mod cli;
+pub mod decide;
 pub mod error;
 pub mod graph;
 pub mod reproduce;

@@ -1,0 +1,10 @@
+//! Decisions: fitting, and later sweeps, sensitivity, optimisation.
+//!
+//! This stage computes and writes nothing: [`sales`] reads a per-period sales series
+//! from CSV, [`bass_fit`] fits the Bass (1969) model to it (pure, `std` only), and
+//! [`calibrate`] ties the two together for `wom fit --bass`. The files a fit
+//! produces are written by [`crate::results::fit`].
+
+pub mod bass_fit;
+pub mod calibrate;
+pub mod sales;
