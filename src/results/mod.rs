@@ -3,5 +3,6 @@
 
 pub mod aggregate;
 pub mod compare;
+pub mod fit;
 pub mod plots;
 pub mod run;
