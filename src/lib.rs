@@ -20,5 +20,6 @@ pub mod results;
 pub mod rng;
 pub mod scenario;
 pub mod sim;
+pub mod statistics;
 
 pub use error::{Diagnostic, Result, WomError};

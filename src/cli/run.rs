@@ -2,8 +2,8 @@
 
 use super::{all_overrides, in_file, io_error, ScenarioOptions, SimulationOptions};
 use crate::error::Result;
-use crate::results::aggregate::RunSummary;
 use crate::results::run::{self as runner, RunOptions};
+use crate::results::summary::RunSummary;
 use crate::scenario;
 use std::io::{self, IsTerminal, Write};
 use std::path::Path;

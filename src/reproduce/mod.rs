@@ -6,7 +6,8 @@
 //! same functions back the tests in `tests/validation.rs`, at smaller sizes.
 
 use crate::error::{Result, WomError};
-use crate::results::aggregate::{self, num};
+use crate::results::aggregate::num;
+use crate::results::files;
 use crate::results::plots::{self, PointSeries};
 use crate::scenario::{self, Override, Scenario};
 use crate::sim::runner::{simulate_in_memory, ReplicateResult};
@@ -732,7 +733,7 @@ fn kkt_submodular(dir: &Path, scale: Scale) -> Result<Experiment> {
             .iter()
             .map(|&v| format!("{}\n", labels.label(v)))
             .collect();
-        std::fs::write(&seeds, text).map_err(|e| aggregate::write_error(&seeds, e))?;
+        std::fs::write(&seeds, text).map_err(|e| files::write_error(&seeds, e))?;
         let s = load(
             dir,
             file,
@@ -772,7 +773,7 @@ fn kkt_submodular(dir: &Path, scale: Scale) -> Result<Experiment> {
 fn tempfile_dir() -> Result<std::path::PathBuf> {
     let dir =
         std::env::temp_dir().join(format!("wom-kkt-{}-{}", std::process::id(), rand_suffix()));
-    std::fs::create_dir_all(&dir).map_err(|e| aggregate::write_error(&dir, e))?;
+    std::fs::create_dir_all(&dir).map_err(|e| files::write_error(&dir, e))?;
     Ok(dir)
 }
 
@@ -832,8 +833,8 @@ pub fn table_markdown(e: &Experiment) -> String {
 
 /// Write `validation.csv`, `validation.md` and the figure into `dir`.
 pub fn write(e: &Experiment, dir: &Path) -> Result<()> {
-    aggregate::write_file(&dir.join("validation.csv"), table_csv(e).as_bytes())?;
-    aggregate::write_file(&dir.join("validation.md"), table_markdown(e).as_bytes())?;
+    files::write_file(&dir.join("validation.csv"), table_csv(e).as_bytes())?;
+    files::write_file(&dir.join("validation.md"), table_markdown(e).as_bytes())?;
     let points: Vec<PointSeries> = e
         .plotted
         .iter()

@@ -1,116 +1,25 @@
-//! Aggregates over replicates and the files a run writes (docs/outputs.md).
+//! Aggregates over replicates (docs/outputs.md): the streaming [`Aggregator`],
+//! the rows of `curves.csv`, the histogram of final conversions, and the rows of
+//! `replicates.csv`.
 //!
-//! Every file is written to a temporary name in the output folder and renamed into
-//! place only when complete ([`AtomicFile`]), so a failed run leaves no half-written
-//! file. Numbers are printed with Rust's shortest round-trip formatting and rows in
-//! replicate order, so files are byte-identical for any thread count.
+//! Numbers are printed with Rust's shortest round-trip formatting (or [`num`]) and
+//! rows in replicate order, so files are byte-identical for any thread count.
 
 use crate::error::{Result, WomError};
-use crate::scenario::Scenario;
+use crate::results::files::write_error;
+use crate::results::summary::Finals;
 use crate::sim::engine::{ReplicateOutcome, StepCounts};
+use crate::statistics::bands;
 use rayon::prelude::*;
 use serde::Serialize;
 use std::fs::File;
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 
-/// A file that appears under its name only once [`AtomicFile::commit`] succeeds.
-pub struct AtomicFile {
-    temp: PathBuf,
-    target: PathBuf,
-    writer: Option<BufWriter<File>>,
-}
-
-impl AtomicFile {
-    pub fn create(target: &Path) -> Result<Self> {
-        let name = target
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        let temp = target.with_file_name(format!(".{name}.partial"));
-        let file = File::create(&temp).map_err(|e| write_error(&temp, e))?;
-        Ok(AtomicFile {
-            temp,
-            target: target.to_path_buf(),
-            writer: Some(BufWriter::with_capacity(1 << 16, file)),
-        })
-    }
-
-    pub fn writer(&mut self) -> &mut BufWriter<File> {
-        self.writer.as_mut().expect("not yet committed")
-    }
-
-    /// Flush, sync and rename into place.
-    pub fn commit(mut self) -> Result<()> {
-        let writer = self.writer.take().expect("committed once");
-        let file = writer
-            .into_inner()
-            .map_err(|e| write_error(&self.temp, e.into_error()))?;
-        file.sync_all().map_err(|e| write_error(&self.temp, e))?;
-        std::fs::rename(&self.temp, &self.target).map_err(|e| write_error(&self.target, e))
-    }
-}
-
-impl Drop for AtomicFile {
-    fn drop(&mut self) {
-        if self.writer.is_some() {
-            let _ = std::fs::remove_file(&self.temp);
-        }
-    }
-}
-
-pub fn write_error(path: &Path, e: std::io::Error) -> WomError {
-    WomError::Runtime(format!("cannot write {}: {e}", path.display()))
-}
-
-/// Write a whole file atomically.
-pub fn write_file(path: &Path, bytes: &[u8]) -> Result<()> {
-    let mut f = AtomicFile::create(path)?;
-    f.writer()
-        .write_all(bytes)
-        .map_err(|e| write_error(path, e))?;
-    f.commit()
-}
-
-/// Mean, standard deviation, 95% CI of the mean, and percentiles of a sample.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
-pub struct Summary {
-    pub mean: f64,
-    pub std: f64,
-    pub ci95_low: f64,
-    pub ci95_high: f64,
-    pub p05: f64,
-    pub p50: f64,
-    pub p95: f64,
-}
-
-impl Summary {
-    /// Summarise `values` (sorted in place). The CI is mean ± 1.96 · std / √n
-    /// (normal approximation); std uses n − 1.
-    pub fn of(values: &mut [f64]) -> Summary {
-        // Sorted first, so that the sums (and their last bits) do not depend on
-        // the order the values came in (the bands leave them reordered).
-        values.sort_by(f64::total_cmp);
-        let n = values.len() as f64;
-        let mean = values.iter().sum::<f64>() / n;
-        let var = if values.len() > 1 {
-            values.iter().map(|v| (v - mean) * (v - mean)).sum::<f64>() / (n - 1.0)
-        } else {
-            0.0
-        };
-        let std = var.sqrt();
-        let half = 1.96 * std / n.sqrt();
-        Summary {
-            mean,
-            std,
-            ci95_low: mean - half,
-            ci95_high: mean + half,
-            p05: percentile(values, 0.05),
-            p50: percentile(values, 0.50),
-            p95: percentile(values, 0.95),
-        }
-    }
-}
+// Where they were before the split, for callers not yet moved to
+// `results::files` and `crate::statistics`.
+pub use crate::results::files::write_file;
+pub use crate::statistics::Summary;
 
 /// A number for a CSV cell: rounded to 9 decimals (hiding float noise such as
 /// 164.04999999999995) and printed without trailing zeros.
@@ -123,67 +32,6 @@ pub fn num(v: f64) -> String {
     } else {
         text.to_string()
     }
-}
-
-/// Percentile of sorted values by linear interpolation between order statistics
-/// (numpy's default, Hyndman & Fan type 7).
-pub fn percentile(sorted: &[f64], q: f64) -> f64 {
-    if sorted.is_empty() {
-        return f64::NAN;
-    }
-    let h = (sorted.len() - 1) as f64 * q;
-    let lo = h.floor() as usize;
-    let hi = (lo + 1).min(sorted.len() - 1);
-    sorted[lo] + (h - lo as f64) * (sorted[hi] - sorted[lo])
-}
-
-/// The 5%, 50% and 95% percentiles of `values`, equal to [`percentile`] of the
-/// sorted values bit for bit, found by selection in O(n) instead of a sort
-/// (`values` is left reordered). The median is selected first and the other two
-/// within the halves it leaves, and each percentile's next order statistic is
-/// the least value between it and the next one placed: about 2n comparisons
-/// and one pass over the values instead of 3n and 1.5 passes.
-pub fn bands(values: &mut [f64]) -> [f64; 3] {
-    let Some(last) = values.len().checked_sub(1) else {
-        return [f64::NAN; 3];
-    };
-    let rank = |q: f64| {
-        let h = last as f64 * q;
-        (h, h.floor() as usize)
-    };
-    let [(h05, lo), (h50, mid), (h95, hi)] = [0.05, 0.50, 0.95].map(rank);
-    values.select_nth_unstable_by(mid, f64::total_cmp);
-    if lo < mid {
-        values[..mid].select_nth_unstable_by(lo, f64::total_cmp);
-    }
-    if hi > mid {
-        values[mid + 1..].select_nth_unstable_by(hi - mid - 1, f64::total_cmp);
-    }
-    // values[lo], values[mid] and values[hi] are now in their sorted places,
-    // and every value between two of those places lies between their values, so
-    // the order statistic after place k is the least value from k + 1 up to the
-    // next place (or to the end after the last).
-    let places = [lo, mid, hi];
-    let interpolate = |which: usize, h: f64| {
-        let at = places[which];
-        let bound = places[which + 1..]
-            .iter()
-            .copied()
-            .find(|&p| p > at)
-            .unwrap_or(last);
-        let at_lo = values[at];
-        let at_hi = values[at + 1..=bound]
-            .iter()
-            .copied()
-            .min_by(f64::total_cmp)
-            .unwrap_or(at_lo);
-        at_lo + (h - at as f64) * (at_hi - at_lo)
-    };
-    [
-        interpolate(0, h05),
-        interpolate(1, h50),
-        interpolate(2, h95),
-    ]
 }
 
 /// Bytes of per-step values held in memory at once while computing bands.
@@ -568,160 +416,10 @@ pub fn replicate_row(
     )
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Finals {
-    pub adopters: Summary,
-    pub conversions: Summary,
-    pub aware: Summary,
-}
-
-/// Share of all conversions by source (0 when there are none).
-#[derive(Debug, Clone, Serialize)]
-pub struct Attribution {
-    pub influencer: f64,
-    pub advocates: f64,
-    pub word_of_mouth: f64,
-    pub organic: f64,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct Economics {
-    /// Influencer fee plus incentives for the recruited advocates.
-    pub cost: f64,
-    pub influencer_fee: f64,
-    pub advocate_incentives: f64,
-    pub recruited_advocates: u32,
-    pub value_per_conversion: f64,
-    /// Cost over mean conversions; null when there are none.
-    pub cost_per_conversion: Option<f64>,
-    /// (value of mean conversions − cost) / cost; null when the cost is 0.
-    pub roi: Option<f64>,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct Timing {
-    pub build_seconds: f64,
-    pub simulate_seconds: f64,
-}
-
-/// `summary.json`.
-#[derive(Debug, Clone, Serialize)]
-pub struct RunSummary {
-    pub scenario: String,
-    pub wom_version: &'static str,
-    pub seed: u64,
-    pub replicates: u32,
-    pub steps: u32,
-    pub nodes: u64,
-    pub ties: u64,
-    /// Whether every replicate ran on its own freshly generated graph.
-    pub new_graph_each_replicate: bool,
-    #[serde(rename = "final")]
-    pub finals: Finals,
-    pub attribution: Attribution,
-    pub economics: Economics,
-    pub timing: Timing,
-    pub resolved_scenario: Scenario,
-}
-
-impl RunSummary {
-    pub fn new(
-        scenario: &Scenario,
-        aggregates: &Aggregates,
-        nodes: u64,
-        ties: u64,
-        recruited: u32,
-        timing: Timing,
-    ) -> Self {
-        let finals = aggregates.finals.clone();
-        let totals = aggregates.from_totals;
-        let all: f64 = totals.iter().sum();
-        let share = |x: f64| if all > 0.0 { x / all } else { 0.0 };
-        let fee = scenario.influencer.as_ref().map_or(0.0, |i| i.fee);
-        let incentives = scenario
-            .advocates
-            .as_ref()
-            .map_or(0.0, |a| a.incentive * f64::from(recruited));
-        let cost = fee + incentives;
-        let mean_conversions = finals.conversions.mean;
-        let value = scenario.economics.value_per_conversion;
-        RunSummary {
-            scenario: scenario.name.clone(),
-            wom_version: env!("CARGO_PKG_VERSION"),
-            seed: scenario.simulation.seed,
-            replicates: scenario.simulation.replicates,
-            steps: scenario.simulation.steps,
-            nodes,
-            ties,
-            new_graph_each_replicate: scenario.simulation.new_graph_each_replicate,
-            attribution: Attribution {
-                influencer: share(totals[0]),
-                advocates: share(totals[1]),
-                word_of_mouth: share(totals[2]),
-                organic: share(totals[3]),
-            },
-            economics: Economics {
-                cost,
-                influencer_fee: fee,
-                advocate_incentives: incentives,
-                recruited_advocates: recruited,
-                value_per_conversion: value,
-                cost_per_conversion: (mean_conversions > 0.0).then(|| cost / mean_conversions),
-                roi: (cost > 0.0).then(|| (value * mean_conversions - cost) / cost),
-            },
-            finals,
-            timing,
-            resolved_scenario: scenario.clone(),
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn percentiles_interpolate_like_numpy() {
-        let v = [1.0, 2.0, 3.0, 4.0];
-        assert_eq!(percentile(&v, 0.5), 2.5);
-        assert!((percentile(&v, 0.05) - 1.15).abs() < 1e-12);
-        assert!((percentile(&v, 0.95) - 3.85).abs() < 1e-12);
-        assert_eq!(percentile(&[7.0], 0.95), 7.0);
-    }
-
-    #[test]
-    fn bands_by_selection_equal_percentiles_of_the_sorted_values() {
-        use rand::{Rng, SeedableRng};
-        let mut rng = rand_xoshiro::Xoshiro256PlusPlus::seed_from_u64(7);
-        for len in (1..=64).chain([100, 1001, 10_000]) {
-            for range in [3, 1_000_000] {
-                let mut values: Vec<f64> =
-                    (0..len).map(|_| rng.gen_range(0..range) as f64).collect();
-                let mut sorted = values.clone();
-                sorted.sort_by(f64::total_cmp);
-                let expected = [0.05, 0.5, 0.95].map(|q| percentile(&sorted, q));
-                let got = bands(&mut values);
-                assert_eq!(
-                    got.map(f64::to_bits),
-                    expected.map(f64::to_bits),
-                    "{len} {range}"
-                );
-            }
-        }
-        assert!(bands(&mut []).iter().all(|b| b.is_nan()));
-    }
-
-    #[test]
-    fn summaries_do_not_depend_on_the_order_of_the_values() {
-        let mut values: Vec<f64> = (0..1000u32)
-            .map(|i| f64::from(i * 7919 % 1013) / 3.0)
-            .collect();
-        let forward = Summary::of(&mut values.clone());
-        values.reverse();
-        let backward = Summary::of(&mut values);
-        let bits = |s: &Summary| [s.mean, s.std, s.ci95_low, s.ci95_high].map(f64::to_bits);
-        assert_eq!(bits(&forward), bits(&backward));
-    }
+    use crate::statistics::percentile;
 
     #[test]
     fn numbers_hide_float_noise() {
@@ -729,15 +427,6 @@ mod tests {
         assert_eq!(num(3.0), "3");
         assert_eq!(num(0.5), "0.5");
         assert_eq!(num(-0.0), "0");
-    }
-
-    #[test]
-    fn summary_of_a_constant_has_a_zero_width_ci() {
-        let s = Summary::of(&mut [3.0, 3.0, 3.0]);
-        assert_eq!(
-            (s.mean, s.std, s.ci95_low, s.ci95_high),
-            (3.0, 0.0, 3.0, 3.0)
-        );
     }
 
     #[test]
@@ -860,19 +549,5 @@ mod tests {
         assert_eq!(counted, 50);
         // The scratch file is gone.
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
-    }
-
-    #[test]
-    fn atomic_file_leaves_nothing_when_dropped() {
-        let dir = tempfile::tempdir().unwrap();
-        let target = dir.path().join("x.csv");
-        {
-            let mut f = AtomicFile::create(&target).unwrap();
-            f.writer().write_all(b"half").unwrap();
-        }
-        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
-        write_file(&target, b"whole").unwrap();
-        assert_eq!(std::fs::read(&target).unwrap(), b"whole");
-        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
     }
 }

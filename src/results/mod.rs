@@ -1,8 +1,11 @@
-//! Results: aggregates over replicates ([`aggregate`]), the files a run writes
-//! ([`run`]), figures ([`plots`]) and paired comparisons ([`compare`]).
+//! Results: aggregates over replicates ([`aggregate`]), the `summary.json` schema
+//! ([`summary`]), atomic file writing ([`files`]), the files a run writes ([`run`]),
+//! figures ([`plots`]) and paired comparisons ([`compare`]).
 
 pub mod aggregate;
 pub mod compare;
+pub mod files;
 pub mod fit;
 pub mod plots;
 pub mod run;
+pub mod summary;

@@ -6,7 +6,8 @@
 //! or run time. Every figure is rendered in memory and written atomically.
 
 use crate::error::{Result, WomError};
-use crate::results::aggregate::{self, Bin, CurveRow};
+use crate::results::aggregate::{Bin, CurveRow};
+use crate::results::files;
 use plotters::coord::types::RangedCoordf64;
 use plotters::coord::{CoordTranslate, Shift};
 use plotters::prelude::*;
@@ -70,13 +71,13 @@ fn render(
             image::ImageOutputFormat::Png,
         )
         .map_err(plot_error)?;
-    aggregate::write_file(&dir.join(format!("{stem}.png")), &png)?;
+    files::write_file(&dir.join(format!("{stem}.png")), &png)?;
     let mut svg = String::new();
     {
         let root = SVGBackend::with_string(&mut svg, SIZE).into_drawing_area();
         draw_svg(root)?;
     }
-    aggregate::write_file(&dir.join(format!("{stem}.svg")), svg.as_bytes())
+    files::write_file(&dir.join(format!("{stem}.svg")), svg.as_bytes())
 }
 
 /// Tick labels: whole numbers with thousands separators, one decimal below 10.

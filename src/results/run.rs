@@ -3,8 +3,10 @@
 //! `replicates.csv`, and write `curves.csv`, `summary.json` and the figures.
 
 use crate::error::{Diagnostic, Result, WomError};
-use crate::results::aggregate::{self, Aggregates, Aggregator, AtomicFile, RunSummary, Timing};
+use crate::results::aggregate::{self, Aggregates, Aggregator};
+use crate::results::files::{self, AtomicFile};
 use crate::results::plots;
+use crate::results::summary::{RunSummary, Timing};
 use crate::scenario::Scenario;
 use crate::sim::runner::simulate;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
@@ -69,7 +71,7 @@ pub fn run(scenario: &Scenario, dir: &Path, options: RunOptions) -> Result<RunRe
     let mut aggregator = Aggregator::new(scenario.simulation.steps, dir)?;
     let replicates_path = dir.join("replicates.csv");
     let mut replicates_file = AtomicFile::create(&replicates_path)?;
-    let write_err = |e| aggregate::write_error(&replicates_path, e);
+    let write_err = |e| files::write_error(&replicates_path, e);
     replicates_file
         .writer()
         .write_all(aggregate::REPLICATES_HEADER.as_bytes())
@@ -94,8 +96,8 @@ pub fn run(scenario: &Scenario, dir: &Path, options: RunOptions) -> Result<RunRe
         },
     );
     let json = serde_json::to_string_pretty(&summary).expect("summaries serialise");
-    aggregate::write_file(&dir.join("curves.csv"), aggregates.curves_csv().as_bytes())?;
-    aggregate::write_file(&dir.join("summary.json"), format!("{json}\n").as_bytes())?;
+    files::write_file(&dir.join("curves.csv"), aggregates.curves_csv().as_bytes())?;
+    files::write_file(&dir.join("summary.json"), format!("{json}\n").as_bytes())?;
     replicates_file.commit()?;
     plots::conversion(dir, &scenario.name, &aggregates.rows, aggregates.replicates)?;
     plots::histogram(
