@@ -1,17 +1,8 @@
 //! The commands that succeed: validate, graph, every shipped scenario.
 
-use assert_cmd::Command;
+mod common;
 
-fn wom() -> Command {
-    Command::cargo_bin("wom").expect("the wom binary is built")
-}
-
-fn stdout_of(args: &[&str]) -> String {
-    let output = wom().args(args).output().expect("wom runs");
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(output.status.success(), "args {args:?}\nstderr: {stderr}");
-    String::from_utf8(output.stdout).expect("UTF-8 output")
-}
+use common::{succeeds, wom};
 
 #[test]
 fn every_shipped_scenario_validates() {
@@ -26,7 +17,7 @@ fn every_shipped_scenario_validates() {
     assert!(files.len() >= 10, "{files:?}");
     let mut args = vec!["validate"];
     args.extend(files.iter().map(String::as_str));
-    let out = stdout_of(&args);
+    let out = succeeds(&args);
     assert_eq!(
         out.lines().filter(|l| l.starts_with("ok: ")).count(),
         files.len(),
@@ -36,7 +27,7 @@ fn every_shipped_scenario_validates() {
 
 #[test]
 fn validate_explain_prints_a_scenario_file_that_runs_as_it_is() {
-    let out = stdout_of(&["validate", "--explain", "tests/fixtures/valid.toml"]);
+    let out = succeeds(&["validate", "--explain", "tests/fixtures/valid.toml"]);
     let text = out.split_once('\n').unwrap().1;
     let v: toml::Table = toml::from_str(text).unwrap();
     assert_eq!(v["name"].as_str(), Some("valid fixture"));
@@ -48,12 +39,12 @@ fn validate_explain_prints_a_scenario_file_that_runs_as_it_is() {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("explained.toml");
     std::fs::write(&file, text).unwrap();
-    stdout_of(&["validate", file.to_str().unwrap()]);
+    succeeds(&["validate", file.to_str().unwrap()]);
 }
 
 #[test]
 fn graph_prints_statistics() {
-    let out = stdout_of(&["graph", "tests/fixtures/valid.toml"]);
+    let out = succeeds(&["graph", "tests/fixtures/valid.toml"]);
     for key in [
         "nodes        2000",
         "ties ",
@@ -70,7 +61,7 @@ fn graph_prints_statistics() {
 
 #[test]
 fn graph_json_on_the_facebook_scenario() {
-    let out = stdout_of(&["graph", "--json", "scenarios/facebook-advocates.toml"]);
+    let out = succeeds(&["graph", "--json", "scenarios/facebook-advocates.toml"]);
     let v: serde_json::Value = serde_json::from_str(&out).unwrap();
     assert_eq!(v["nodes"], 4039);
     assert_eq!(v["ties"], 88234);
@@ -89,7 +80,7 @@ fn graph_on_a_complete_population_never_stores_ties() {
         "[population]\ngenerator = \"complete\"\nnodes = 1_000_000\n",
     )
     .unwrap();
-    let out = stdout_of(&["graph", "--json", path.to_str().unwrap()]);
+    let out = succeeds(&["graph", "--json", path.to_str().unwrap()]);
     let v: serde_json::Value = serde_json::from_str(&out).unwrap();
     assert_eq!(v["ties"], 499_999_500_000u64);
     assert_eq!(v["implicit"], true);
@@ -97,15 +88,15 @@ fn graph_on_a_complete_population_never_stores_ties() {
 
 #[test]
 fn set_and_seed_override_the_file() {
-    let a = stdout_of(&["graph", "--json", "tests/fixtures/valid.toml"]);
-    let b = stdout_of(&[
+    let a = succeeds(&["graph", "--json", "tests/fixtures/valid.toml"]);
+    let b = succeeds(&[
         "graph",
         "--json",
         "tests/fixtures/valid.toml",
         "--seed",
         "8",
     ]);
-    let c = stdout_of(&[
+    let c = succeeds(&[
         "graph",
         "--json",
         "tests/fixtures/valid.toml",

@@ -1,35 +1,12 @@
 //! Bad input, one test per class of bad input in docs/scenarios.md: the real binary must exit with code 2
 //! and a message naming the file, the place and the field, never a panic.
 
-use assert_cmd::Command;
+mod common;
 
-fn wom() -> Command {
-    Command::cargo_bin("wom").expect("the wom binary is built")
-}
-
-/// Run `wom ARGS`, assert exit code 2 and no panic, and return stderr.
-fn fails_with_input_error(args: &[&str]) -> String {
-    let output = wom().args(args).output().expect("wom runs");
-    let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
-    assert_eq!(
-        output.status.code(),
-        Some(2),
-        "args {args:?}\nstderr: {stderr}"
-    );
-    assert!(!stderr.contains("panicked"), "{stderr}");
-    assert!(!stderr.contains("RUST_BACKTRACE"), "{stderr}");
-    assert!(stderr.starts_with("error: "), "{stderr}");
-    stderr
-}
+use common::{assert_contains, fails_with_input_error, wom};
 
 fn fixture(name: &str) -> String {
     format!("tests/fixtures/{name}")
-}
-
-fn assert_contains(text: &str, needles: &[&str]) {
-    for needle in needles {
-        assert!(text.contains(needle), "expected {needle:?} in:\n{text}");
-    }
 }
 
 #[test]

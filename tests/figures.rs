@@ -2,19 +2,10 @@
 //! paired intervals that are tighter, file names that survive any scenario name,
 //! and documented figure commands that still run.
 
-use assert_cmd::Command;
+mod common;
+
+use common::{succeeds, wom};
 use std::path::{Path, PathBuf};
-
-fn wom() -> Command {
-    Command::cargo_bin("wom").expect("the wom binary is built")
-}
-
-fn ok(args: &[&str]) -> String {
-    let output = wom().args(args).output().unwrap();
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(output.status.success(), "{args:?}: {stderr}");
-    String::from_utf8(output.stdout).unwrap()
-}
 
 /// Decode a PNG fully and check its size.
 fn assert_png(path: &Path) {
@@ -60,7 +51,7 @@ fn svg_parts(path: &Path, points: usize) -> (Vec<String>, usize, String) {
 fn run_figures_decode_and_have_one_path_per_series() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().to_str().unwrap();
-    ok(&[
+    succeeds(&[
         "run",
         "scenarios/micro-advocates.toml",
         "--replicates",
@@ -97,7 +88,7 @@ fn run_figures_decode_and_have_one_path_per_series() {
 #[test]
 fn a_single_replicate_has_no_band() {
     let dir = tempfile::tempdir().unwrap();
-    ok(&[
+    succeeds(&[
         "run",
         "tests/fixtures/tiny/path.toml",
         "--replicates",
@@ -143,7 +134,7 @@ fn compare_two(dir: &Path, extra: &[&str]) -> (PathBuf, serde_json::Value) {
         "-q",
     ];
     args.extend_from_slice(extra);
-    let stdout = ok(&args);
+    let stdout = succeeds(&args);
     assert!(stdout.contains("paired"), "{stdout}");
     let folder = dir.join("compare-macro-influencer-vs-micro-advocates");
     let json: serde_json::Value =
@@ -227,7 +218,7 @@ fn pairing_narrows_the_confidence_interval_of_the_difference() {
         .replace("count = 500 ", "count = 520 ");
     std::fs::write(dir.path().join("b.toml"), b).unwrap();
     let out = dir.path().join("out");
-    ok(&[
+    succeeds(&[
         "compare",
         dir.path().join("a.toml").to_str().unwrap(),
         dir.path().join("b.toml").to_str().unwrap(),
@@ -261,7 +252,7 @@ fn names_with_spaces_and_accents_give_valid_files() {
     )
     .unwrap();
     let out = dir.path().join("out");
-    ok(&[
+    succeeds(&[
         "run",
         scenario.to_str().unwrap(),
         "--out",
@@ -328,7 +319,7 @@ fn documented_figure_commands_still_produce_their_figures() {
             let mut run: Vec<&str> = args.clone();
             run[out_at + 1] = dir.path().to_str().unwrap();
             run.extend(["--replicates", "20", "-q"]);
-            ok(&run);
+            succeeds(&run);
             // Image paths are relative to the document's folder.
             let committed = doc.parent().unwrap_or(Path::new("")).join(image);
             let produced = dir.path().join(committed.strip_prefix(figures).unwrap());

@@ -1,12 +1,10 @@
 //! `wom run` end to end: the files of docs/outputs.md, their values on a hand-computable
 //! scenario, and byte-identical results for any thread count.
 
-use assert_cmd::Command;
-use std::path::Path;
+mod common;
 
-fn wom() -> Command {
-    Command::cargo_bin("wom").expect("the wom binary is built")
-}
+use common::wom;
+use std::path::Path;
 
 fn run_into(out: &Path, args: &[&str]) -> String {
     let output = wom()

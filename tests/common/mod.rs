@@ -24,12 +24,12 @@ pub fn fails_with_input_error(args: &[&str]) -> String {
     stderr
 }
 
-/// Run `wom ARGS`, assert success, and return stdout.
+/// Run `wom ARGS`, assert success, and return stdout (which must be UTF-8).
 pub fn succeeds(args: &[&str]) -> String {
     let output = wom().args(args).output().expect("wom runs");
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(output.status.success(), "args {args:?}\nstderr: {stderr}");
-    String::from_utf8_lossy(&output.stdout).into_owned()
+    String::from_utf8(output.stdout).expect("UTF-8 output")
 }
 
 /// Every needle occurs in `text`.
