@@ -153,6 +153,31 @@ fn missing_scenario_file_is_an_input_error() {
     assert_contains(&e, &["no-such-scenario.toml", "no such file"]);
 }
 
+/// A scenario path that cannot be read fails the same way for every user, root
+/// included (file permissions would not: root reads a mode-000 file).
+#[test]
+fn unreadable_scenario_path_is_an_input_error() {
+    // A directory given as the scenario file.
+    let e = fails_with_input_error(&["validate", "tests/fixtures"]);
+    assert_contains(
+        &e,
+        &[
+            "tests/fixtures: cannot load scenario: cannot read it",
+            "directory",
+            "help: give the path of a scenario .toml file",
+        ],
+    );
+    // A path whose parent is a file.
+    let e = fails_with_input_error(&["run", "--quiet", "tests/fixtures/valid.toml/s.toml"]);
+    assert_contains(
+        &e,
+        &[
+            "tests/fixtures/valid.toml/s.toml: cannot load scenario: cannot read it",
+            "Not a directory",
+        ],
+    );
+}
+
 #[test]
 fn bad_set_override_is_a_usage_error() {
     let output = wom()

@@ -137,6 +137,60 @@ fn thread_count_and_reruns_give_byte_identical_files() {
     );
 }
 
+/// With `new_graph_each_replicate`, each replicate builds its own graph on whichever
+/// thread runs it; the files must still not depend on the thread count (1 and 3
+/// threads cut the replicates into different chunks).
+#[test]
+fn a_new_graph_each_replicate_gives_byte_identical_files_for_any_thread_count() {
+    let dir = tempfile::tempdir().unwrap();
+    let scenario = dir.path().join("fresh.toml");
+    std::fs::write(
+        &scenario,
+        "[simulation]\nreplicates = 150\nsteps = 12\nseed = 5\nnew_graph_each_replicate = true\n\
+         [population]\ngenerator = \"erdos_renyi\"\nnodes = 3000\nmean_degree = 6\n\
+         [advocates]\ncount = 10\n",
+    )
+    .unwrap();
+    let scenario = scenario.to_str().unwrap();
+    let outputs: Vec<tempfile::TempDir> = ["1", "3"]
+        .iter()
+        .map(|threads| {
+            let out = tempfile::tempdir().unwrap();
+            run_into(out.path(), &[scenario, "--threads", threads]);
+            out
+        })
+        .collect();
+    let folder = |d: &tempfile::TempDir| d.path().join("fresh");
+    for file in ["curves.csv", "replicates.csv"] {
+        assert_eq!(
+            read(&folder(&outputs[0]).join(file)),
+            read(&folder(&outputs[1]).join(file)),
+            "{file}: 1 vs 3 threads"
+        );
+    }
+    assert_eq!(
+        summary_without_timing(&folder(&outputs[0])),
+        summary_without_timing(&folder(&outputs[1]))
+    );
+    let summary = summary_without_timing(&folder(&outputs[0]));
+    assert_eq!(summary["new_graph_each_replicate"], true);
+    // The replicates did run on graphs of their own: one shared graph gives other
+    // results.
+    let shared = tempfile::tempdir().unwrap();
+    run_into(
+        shared.path(),
+        &[
+            scenario,
+            "--set",
+            "simulation.new_graph_each_replicate=false",
+        ],
+    );
+    assert_ne!(
+        read(&folder(&outputs[0]).join("replicates.csv")),
+        read(&folder(&shared).join("replicates.csv"))
+    );
+}
+
 #[test]
 fn existing_results_are_not_overwritten_without_force() {
     let dir = tempfile::tempdir().unwrap();
