@@ -614,26 +614,3 @@ fn gz_name_without_gzip_content() {
         assert!(d.help.as_deref().unwrap().contains("rename"));
     }
 }
-
-/// Throughput on a big file: `WOM_EDGE_BENCH=/tmp/big.txt cargo test --release
-/// --test edge_list -- --ignored --nocapture throughput`.
-#[test]
-#[ignore]
-fn throughput() {
-    let Ok(path) = std::env::var("WOM_EDGE_BENCH") else {
-        eprintln!("set WOM_EDGE_BENCH to an edge list file");
-        return;
-    };
-    let bytes = std::fs::metadata(&path).unwrap().len() as f64;
-    let start = std::time::Instant::now();
-    let g = read_edge_list(Path::new(&path), UNDIRECTED).unwrap();
-    let secs = start.elapsed().as_secs_f64();
-    eprintln!(
-        "{path}: {:.0} MB in {secs:.2} s = {:.0} MB/s; {} nodes, {} ties, {} duplicates",
-        bytes / 1e6,
-        bytes / 1e6 / secs,
-        g.csr.node_count(),
-        g.csr.tie_count(),
-        g.cleaning.duplicates
-    );
-}

@@ -4,8 +4,6 @@
 //! comment next to each check: wide enough never to flake, narrow enough to catch a
 //! wrong probability, a lost tie or a biased sampler.
 
-use std::time::Instant;
-
 use wom::graph::generators::*;
 use wom::graph::Csr;
 use wom::rng::{stream, Stream};
@@ -510,34 +508,4 @@ fn same_seed_same_graph_different_seed_different_graph() {
         assert_eq!(a, b, "{name}: same seed must give the same graph");
         assert_ne!(a, c, "{name}: different seeds should differ");
     }
-}
-
-// ------------------------------------------------------------------ Size check
-
-/// Release-mode size check: `cargo test --release --test generators -- --ignored
-/// --nocapture big_er` (and `big_ba`); run under `/usr/bin/time -v` for the RSS.
-#[test]
-#[ignore]
-fn big_er() {
-    let start = Instant::now();
-    let g = erdos_renyi(10_000_000, 10.0, &mut rng(100));
-    println!(
-        "ER n = 10M, c = 10: {} ties in {:.2} s, CSR {} MB",
-        g.tie_count(),
-        start.elapsed().as_secs_f64(),
-        g.heap_bytes() >> 20
-    );
-}
-
-#[test]
-#[ignore]
-fn big_ba() {
-    let start = Instant::now();
-    let g = barabasi_albert(10_000_000, 5, &mut rng(101));
-    println!(
-        "BA n = 10M, m = 5: {} ties in {:.2} s, CSR {} MB",
-        g.tie_count(),
-        start.elapsed().as_secs_f64(),
-        g.heap_bytes() >> 20
-    );
 }
