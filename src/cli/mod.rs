@@ -64,7 +64,7 @@ impl ScenarioOptions {
 /// Options of commands that simulate.
 #[derive(Debug, clap::Args)]
 struct SimulationOptions {
-    /// Folder for results; each scenario writes DIR/<file stem>/
+    /// Folder for results: run writes DIR/<file stem>/, compare DIR/compare-<stemA>-vs-<stemB>/
     #[arg(long, value_name = "DIR", default_value = "output")]
     out: PathBuf,
     /// Monte-Carlo replicates (same as --set simulation.replicates=N)

@@ -1,5 +1,5 @@
-//! The step loop: one replicate of a campaign on a population, and many replicates
-//! in parallel.
+//! The step loop: one replicate of a campaign on a population. Many replicates in
+//! parallel are [`crate::sim::runner`]'s job.
 //!
 //! A replicate's state lives in a [`Scratch`] owned by one thread and reused across
 //! replicates: node state is epoch-stamped, so starting a replicate costs O(1), not
