@@ -98,7 +98,7 @@ count = 10
     group.bench_function("wom_cascade_replicate", |b| {
         b.iter(|| {
             replicate += 1;
-            simulate_replicate(&model, &world, replicate, &mut scratch, &mut curve)
+            simulate_replicate(&model, &world, replicate, &mut scratch, &mut curve, &mut [])
         })
     });
     let mut plain = PlainIc::new(n);

@@ -66,7 +66,7 @@ fn main() -> Result<(), wom::WomError> {
     let mut curve = vec![StepCounts::default(); model.steps as usize];
     let mut conversions: Vec<f64> = (0..u64::from(scenario.simulation.replicates))
         .map(|r| {
-            let outcome = simulate_replicate(&model, &world, r, &mut scratch, &mut curve);
+            let outcome = simulate_replicate(&model, &world, r, &mut scratch, &mut curve, &mut []);
             f64::from(outcome.conversions)
         })
         .collect();

@@ -70,6 +70,23 @@ pub fn stream(seed: u64, replicate: u64, stream: Stream) -> WomRng {
     WomRng::seed_from_u64(key)
 }
 
+/// The stream `stream` of one campaign channel, keyed by the channel's name: the
+/// default names of the single-table forms (`""`) give the plain stream, so a
+/// scenario written with one `[influencer]` or `[advocates]` table draws exactly
+/// as before, and adding, removing or reordering other channels moves no draw of
+/// this one (common random numbers across portfolios).
+pub fn channel_stream(seed: u64, replicate: u64, stream: Stream, channel: &str) -> WomRng {
+    if channel.is_empty() {
+        return self::stream(seed, replicate, stream);
+    }
+    let key = mix64(
+        mix64(mix64(seed) ^ replicate.wrapping_add(0x9e37_79b9_7f4a_7c15))
+            ^ fnv1a(stream.name().as_bytes())
+            ^ mix64(fnv1a(channel.as_bytes())),
+    );
+    WomRng::seed_from_u64(key)
+}
+
 /// A uniform draw from [0, 1) with 53 random bits.
 #[inline]
 pub fn unit(rng: &mut WomRng) -> f64 {

@@ -20,7 +20,9 @@ fn advocates(p: &Population, plan: &CampaignPlan, replicate: u64) -> Vec<u32> {
     let mut scratch = SeedingScratch::new(p.nodes() as usize);
     let mut out = Vec::new();
     plan.choose_advocates(
+        0,
         p,
+        &[],
         &mut stream(1, replicate, Stream::Advocates),
         &mut scratch,
         &mut out,
@@ -136,6 +138,7 @@ fn followers_by_degree_are_better_connected_than_random_ones() {
         for r in 0..20 {
             let mut out = Vec::new();
             plan.choose_followers(
+                0,
                 &p,
                 &mut stream(1, r, Stream::Followers),
                 &mut scratch,
@@ -207,7 +210,13 @@ fn isolated_followers_by_degree_are_drawn_at_random() {
     let mut scratch = SeedingScratch::new(2000);
     let isolated = |r: u64, scratch: &mut SeedingScratch| {
         let mut out = Vec::new();
-        plan.choose_followers(&p, &mut stream(1, r, Stream::Followers), scratch, &mut out);
+        plan.choose_followers(
+            0,
+            &p,
+            &mut stream(1, r, Stream::Followers),
+            scratch,
+            &mut out,
+        );
         let mut iso: Vec<u32> = out.into_iter().filter(|&v| g.degree(v) == 0).collect();
         iso.sort_unstable();
         iso

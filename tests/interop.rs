@@ -14,7 +14,7 @@ use wom::graph::interop::{from_petgraph, to_petgraph};
 use wom::graph::{stats, Cleaning, Csr, Population, Topology};
 use wom::scenario;
 use wom::sim::campaign::CampaignPlan;
-use wom::sim::engine::{simulate_replicate, Model, Scratch, StepCounts, World};
+use wom::sim::engine::{simulate_replicate, ChannelCounts, Model, Scratch, StepCounts, World};
 use wom::sim::runner::{simulate_in_memory, ReplicateResult};
 use wom::WomError;
 
@@ -173,8 +173,20 @@ posts = [0, 7, 14, 21]
     let from_petgraph: Vec<ReplicateResult> = (0..200)
         .map(|replicate| {
             let mut curve = vec![StepCounts::default(); model.steps as usize];
-            let outcome = simulate_replicate(&model, &world, replicate, &mut scratch, &mut curve);
-            ReplicateResult { outcome, curve }
+            let mut channels = vec![ChannelCounts::default(); model.channel_slots()];
+            let outcome = simulate_replicate(
+                &model,
+                &world,
+                replicate,
+                &mut scratch,
+                &mut curve,
+                &mut channels,
+            );
+            ReplicateResult {
+                outcome,
+                curve,
+                channels,
+            }
         })
         .collect();
     assert_eq!(from_petgraph.len(), from_file.len());

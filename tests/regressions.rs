@@ -296,3 +296,32 @@ fn advocate_file_lines_are_counted_right_with_any_line_ending() {
         );
     }
 }
+
+#[test]
+fn overrides_are_recorded_in_the_summary_the_figures_and_the_printout() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("s.toml");
+    std::fs::write(
+        &file,
+        "[simulation]\nreplicates = 5\nsteps = 3\n[population]\ngenerator = \"complete\"\nnodes = 50\n[advocates]\ncount = 2\n",
+    )
+    .unwrap();
+    let out = dir.path().join("out");
+    let printed = succeeds(&[
+        "run",
+        file.to_str().unwrap(),
+        "--quiet",
+        "--set",
+        "advocates.count=30",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_contains(&printed, &["overrides    advocates.count=30"]);
+    let summary = std::fs::read_to_string(out.join("s/summary.json")).unwrap();
+    assert_contains(
+        &summary,
+        &["\"overrides\": [\n    \"advocates.count=30\"\n  ]"],
+    );
+    let svg = std::fs::read_to_string(out.join("s/conversion.svg")).unwrap();
+    assert_contains(&svg, &["with advocates.count=30"]);
+}

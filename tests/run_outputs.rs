@@ -89,6 +89,22 @@ fn tiny_path_outputs_match_the_hand_computation() {
     assert!(s["timing"]["build_seconds"].is_number());
     assert!(s["timing"]["simulate_seconds"].is_number());
     assert_eq!(s["resolved_scenario"]["word_of_mouth"]["conversion"], 1.0);
+    // The one channel, the advocates, made both conversions (the seed's direct
+    // conversion and the word of mouth it set off).
+    let channels = std::fs::read_to_string(folder.join("channels.csv")).unwrap();
+    let mut lines = channels.lines();
+    assert_eq!(
+        lines.next(),
+        Some("channel,kind,cost,conversions_mean,conversions_ci95_low,conversions_ci95_high,direct_mean,word_of_mouth_mean,cost_per_conversion,roi")
+    );
+    assert_eq!(
+        lines.next(),
+        Some("advocates,advocates,10.0,2.0,2.0,2.0,1.0,1.0,5.0,7.0")
+    );
+    assert_eq!(
+        lines.next(),
+        Some("organic,organic,0.0,0.0,0.0,0.0,0.0,0.0,,")
+    );
     // Nothing else, and no temporary file, is left in the folder.
     let mut names: Vec<String> = std::fs::read_dir(&folder)
         .unwrap()
@@ -98,6 +114,7 @@ fn tiny_path_outputs_match_the_hand_computation() {
     assert_eq!(
         names,
         [
+            "channels.csv",
             "conversion.png",
             "conversion.svg",
             "curves.csv",

@@ -58,6 +58,9 @@ fn write_run_report(out: &mut impl Write, s: &RunSummary, dir: &Path) -> io::Res
         s.timing.build_seconds,
         s.timing.simulate_seconds
     )?;
+    if !s.overrides.is_empty() {
+        writeln!(out, "{:<12} {}", "overrides", s.overrides.join(", "))?;
+    }
     for (name, m) in [
         ("conversions", &f.conversions),
         ("adopters", &f.adopters),

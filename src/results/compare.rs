@@ -176,6 +176,8 @@ pub struct ScenarioComparison {
 #[derive(Debug, Clone, Serialize)]
 pub struct Comparison {
     pub wom_version: &'static str,
+    /// Command-line overrides applied to every scenario (`key=value`, in order).
+    pub overrides: Vec<String>,
     pub scenarios: Vec<ScenarioComparison>,
 }
 
@@ -327,6 +329,10 @@ pub fn analyse(
     }
     Ok(Comparison {
         wom_version: env!("CARGO_PKG_VERSION"),
+        overrides: scenarios
+            .first()
+            .map(Scenario::overrides)
+            .unwrap_or_default(),
         scenarios: out,
     })
 }
@@ -460,6 +466,9 @@ pub fn table(c: &Comparison) -> String {
     for note in notes {
         out.push_str(&note);
     }
+    if !c.overrides.is_empty() {
+        out.push_str(&format!("every scenario with {}\n", c.overrides.join(", ")));
+    }
     out
 }
 
@@ -535,6 +544,10 @@ pub fn compare(scenarios: &[Scenario], dir: &Path, options: RunOptions) -> Resul
             "not paired"
         }
     );
+    let title = match comparison.overrides.is_empty() {
+        true => title,
+        false => format!("{title}, with {}", comparison.overrides.join(", ")),
+    };
     plots::comparison(dir, &title, &series)?;
     Ok(comparison)
 }

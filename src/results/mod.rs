@@ -1,8 +1,10 @@
-//! Results: aggregates over replicates ([`aggregate`]), the `summary.json` schema
+//! Results: aggregates over replicates ([`aggregate`]), per-channel results
+//! ([`channels`]), the `summary.json` schema
 //! ([`summary`]), atomic file writing ([`files`]), the files a run writes ([`run`]),
 //! figures ([`plots`]) and paired comparisons ([`compare`]).
 
 pub mod aggregate;
+pub mod channels;
 pub mod compare;
 pub mod files;
 pub mod fit;

@@ -4,6 +4,7 @@
 
 use crate::error::{Diagnostic, Result, WomError};
 use crate::results::aggregate::{self, Aggregates, Aggregator};
+use crate::results::channels;
 use crate::results::files::{self, AtomicFile};
 use crate::results::plots;
 use crate::results::summary::{RunSummary, Timing};
@@ -77,35 +78,41 @@ pub fn run(scenario: &Scenario, dir: &Path, options: RunOptions) -> Result<RunRe
         .write_all(aggregate::REPLICATES_HEADER.as_bytes())
         .map_err(write_err)?;
     let progress = progress_bar(options.progress, u64::from(scenario.simulation.replicates));
-    let built = simulate(scenario, &progress, |replicate, curve, outcome| {
-        aggregator.push(curve, outcome)?;
-        aggregate::replicate_row(replicates_file.writer(), replicate, outcome).map_err(write_err)
-    })?;
+    let mut channel_totals = channels::ChannelTotals::default();
+    let built = simulate(
+        scenario,
+        &progress,
+        |replicate, curve, outcome, by_channel| {
+            aggregator.push(curve, outcome)?;
+            channel_totals.push(by_channel);
+            aggregate::replicate_row(replicates_file.writer(), replicate, outcome)
+                .map_err(write_err)
+        },
+    )?;
     aggregator.set_recruited(built.recruited);
     let aggregates = aggregator.finish()?;
     let simulate_seconds = start.elapsed().as_secs_f64() - built.build_seconds;
+    let channel_rows = channels::rows(scenario, &built, &channel_totals);
     let summary = RunSummary::new(
         scenario,
         &aggregates,
-        built.nodes,
-        built.ties,
-        built.recruited,
+        &built,
+        channel_rows.clone(),
         Timing {
             build_seconds: built.build_seconds,
             simulate_seconds,
         },
     );
+    if !channel_rows.is_empty() {
+        channels::write_csv(dir, &channel_rows)?;
+    }
     let json = serde_json::to_string_pretty(&summary).expect("summaries serialise");
     files::write_file(&dir.join("curves.csv"), aggregates.curves_csv().as_bytes())?;
     files::write_file(&dir.join("summary.json"), format!("{json}\n").as_bytes())?;
     replicates_file.commit()?;
-    plots::conversion(dir, &scenario.name, &aggregates.rows, aggregates.replicates)?;
-    plots::histogram(
-        dir,
-        &scenario.name,
-        &aggregates.histogram,
-        aggregates.replicates,
-    )?;
+    let title = scenario.title();
+    plots::conversion(dir, &title, &aggregates.rows, aggregates.replicates)?;
+    plots::histogram(dir, &title, &aggregates.histogram, aggregates.replicates)?;
     Ok(RunResult {
         summary,
         aggregates,

@@ -2,7 +2,9 @@
 //! aggregates and the scenario.
 
 use crate::results::aggregate::Aggregates;
+use crate::results::channels::{channel_costs, ChannelRow};
 use crate::scenario::Scenario;
+use crate::sim::runner::Built;
 use crate::statistics::Summary;
 use serde::Serialize;
 
@@ -24,8 +26,9 @@ pub struct Attribution {
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Economics {
-    /// Influencer fee plus incentives for the recruited advocates.
+    /// Influencer fees plus incentives for the recruited advocates.
     pub cost: f64,
+    /// All influencers' fees.
     pub influencer_fee: f64,
     pub advocate_incentives: f64,
     pub recruited_advocates: u32,
@@ -46,6 +49,9 @@ pub struct Timing {
 #[derive(Debug, Clone, Serialize)]
 pub struct RunSummary {
     pub scenario: String,
+    /// Command-line overrides applied to the scenario file (`key=value`, in order;
+    /// empty when the file ran as written).
+    pub overrides: Vec<String>,
     pub wom_version: &'static str,
     pub seed: u64,
     pub replicates: u32,
@@ -58,6 +64,9 @@ pub struct RunSummary {
     pub finals: Finals,
     pub attribution: Attribution,
     pub economics: Economics,
+    /// One row per channel, then organic (empty without channels): the
+    /// contents of `channels.csv`.
+    pub channels: Vec<ChannelRow>,
     pub timing: Timing,
     pub resolved_scenario: Scenario,
 }
@@ -66,25 +75,26 @@ impl RunSummary {
     pub fn new(
         scenario: &Scenario,
         aggregates: &Aggregates,
-        nodes: u64,
-        ties: u64,
-        recruited: u32,
+        built: &Built,
+        channels: Vec<ChannelRow>,
         timing: Timing,
     ) -> Self {
+        let (nodes, ties, recruited) = (built.nodes, built.ties, built.recruited);
         let finals = aggregates.finals.clone();
         let totals = aggregates.from_totals;
         let all: f64 = totals.iter().sum();
         let share = |x: f64| if all > 0.0 { x / all } else { 0.0 };
-        let fee = scenario.influencer.as_ref().map_or(0.0, |i| i.fee);
-        let incentives = scenario
-            .advocates
-            .as_ref()
-            .map_or(0.0, |a| a.incentive * f64::from(recruited));
+        let costs = channel_costs(scenario, built);
+        let (fees, incentives) = costs.split_at(scenario.influencers.len());
+        // Folded from +0.0 (an empty `sum` of floats is -0.0).
+        let fee = fees.iter().fold(0.0, |a, b| a + b);
+        let incentives = incentives.iter().fold(0.0, |a, b| a + b);
         let cost = fee + incentives;
         let mean_conversions = finals.conversions.mean;
         let value = scenario.economics.value_per_conversion;
         RunSummary {
             scenario: scenario.name.clone(),
+            overrides: scenario.overrides(),
             wom_version: env!("CARGO_PKG_VERSION"),
             seed: scenario.simulation.seed,
             replicates: scenario.simulation.replicates,
@@ -108,6 +118,7 @@ impl RunSummary {
                 roi: (cost > 0.0).then(|| (value * mean_conversions - cost) / cost),
             },
             finals,
+            channels,
             timing,
             resolved_scenario: scenario.clone(),
         }

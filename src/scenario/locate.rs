@@ -65,43 +65,100 @@ impl<'a> Locator<'a> {
 
     fn offset_of(&self, field: &str, at_key: bool) -> Option<usize> {
         let document = self.document.as_ref()?;
-        let mut item: &Item = document.as_item();
-        let mut best: Option<usize> = None;
         let segments: Vec<&str> = field.split('.').collect();
-        for (i, segment) in segments.iter().enumerate() {
-            let table = item.as_table_like()?;
-            let (key, next) = match table.get_key_value(segment) {
-                Some(kv) => kv,
-                None => return best,
-            };
-            let last = i + 1 == segments.len();
-            let key_span = key.span().map(|s| s.start);
-            let value_span = next.span().map(|s| s.start);
-            best = if last && !at_key {
-                value_span.or(key_span).or(best)
-            } else {
-                key_span.or(value_span).or(best)
-            };
-            item = next;
-        }
-        best
+        let top = document.as_item().as_table_like()?;
+        offset_in(top, &segments, at_key, None)
     }
 }
 
-/// Turn a deserialisation error (unknown key, wrong type) into a diagnostic, with
-/// the path of the offending key (so the caller can drop it and look for more).
+/// Where the field `segments` of `table` was written (`name[i]` steps into an
+/// array of tables), or the closest enclosing place that was.
+fn offset_in(
+    table: &dyn toml_edit::TableLike,
+    segments: &[&str],
+    at_key: bool,
+    best: Option<usize>,
+) -> Option<usize> {
+    let Some((segment, rest)) = segments.split_first() else {
+        return best;
+    };
+    let (name, index) = match segment.split_once('[') {
+        Some((key, tail)) => (key, tail.trim_end_matches(']').parse::<usize>().ok()),
+        None => (*segment, None),
+    };
+    let Some((key, item)) = table.get_key_value(name) else {
+        return best;
+    };
+    let last = rest.is_empty() && index.is_none();
+    let key_span = key.span().map(|s| s.start);
+    let value_span = item.span().map(|s| s.start);
+    let mut best = if last && !at_key {
+        value_span.or(key_span).or(best)
+    } else {
+        key_span.or(value_span).or(best)
+    };
+    let inner: Option<&dyn toml_edit::TableLike> = match (index, item) {
+        (None, item) => item.as_table_like(),
+        (Some(i), Item::ArrayOfTables(a)) => a.get(i).map(|t| {
+            best = t.span().map(|s| s.start).or(best);
+            t as &dyn toml_edit::TableLike
+        }),
+        (Some(i), item) => item
+            .as_array()
+            .and_then(|a| a.get(i))
+            .and_then(|v| {
+                best = v.span().map(|s| s.start).or(best);
+                v.as_inline_table()
+            })
+            .map(|t| t as &dyn toml_edit::TableLike),
+    };
+    match inner {
+        Some(t) if !rest.is_empty() => offset_in(t, rest, at_key, best),
+        _ => best,
+    }
+}
+
+/// One step of a path into a scenario: a key, or an index into an array.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Part {
+    /// A table key.
+    Key(String),
+    /// An array index (0-based).
+    Index(usize),
+}
+
+/// A path as written in messages: `advocates.count`, `influencer[1].reach`.
+pub fn field_name(parts: &[Part]) -> String {
+    let mut out = String::new();
+    for part in parts {
+        match part {
+            Part::Key(k) => {
+                if !out.is_empty() {
+                    out.push('.');
+                }
+                out.push_str(k);
+            }
+            Part::Index(i) => out.push_str(&format!("[{i}]")),
+        }
+    }
+    out
+}
+
+/// Turn a deserialisation error (unknown key, wrong type) of a value found at
+/// `prefix` into a diagnostic, with the full path of the offending key (so the
+/// caller can drop it and look for more).
 pub fn serde_diagnostic(
     locator: &Locator<'_>,
     error: &serde_path_to_error::Error<toml::de::Error>,
-) -> (Diagnostic, Vec<String>) {
+    prefix: &[Part],
+) -> (Diagnostic, Vec<Part>) {
     use serde_path_to_error::Segment;
-    let mut parts: Vec<String> = Vec::new();
-    let mut index = None;
+    let mut parts: Vec<Part> = prefix.to_vec();
     for segment in error.path().iter() {
         match segment {
-            Segment::Map { key } => parts.push(key.clone()),
-            Segment::Seq { index: i } => index = Some(*i),
-            Segment::Enum { variant } => parts.push(variant.clone()),
+            Segment::Map { key } => parts.push(Part::Key(key.clone())),
+            Segment::Seq { index } => parts.push(Part::Index(*index)),
+            Segment::Enum { variant } => parts.push(Part::Key(variant.clone())),
             Segment::Unknown => {}
         }
     }
@@ -109,17 +166,17 @@ pub fn serde_diagnostic(
     if let Some(rest) = inner.strip_prefix("unknown field `") {
         let key = rest.split('`').next().unwrap_or_default().to_string();
         // serde_path_to_error records the unknown key as the last segment.
-        if parts.last() != Some(&key) {
-            parts.push(key.clone());
+        if parts.last() != Some(&Part::Key(key.clone())) {
+            parts.push(Part::Key(key.clone()));
         }
-        let field = parts.join(".");
+        let field = field_name(&parts);
         let allowed: Vec<&str> = rest
             .split("expected ")
             .nth(1)
             .map(|list| list.split('`').skip(1).step_by(2).collect())
             .unwrap_or_default();
         let section = if parts.len() > 1 {
-            format!("[{}]", parts[..parts.len() - 1].join("."))
+            format!("[{}]", field_name(&parts[..parts.len() - 1]))
         } else {
             "the top level".to_string()
         };
@@ -136,7 +193,15 @@ pub fn serde_diagnostic(
         }
         return (d, parts);
     }
-    let field = parts.join(".");
+    // An error inside an array of numbers names the array, with the item.
+    let index = match parts.last() {
+        Some(Part::Index(i)) => Some(*i),
+        _ => None,
+    };
+    let field = match index {
+        Some(_) => field_name(&parts[..parts.len() - 1]),
+        None => field_name(&parts),
+    };
     let found = friendly_types(&inner);
     let message = match index {
         Some(i) => format!("item {i} of the array: {found}"),

@@ -49,8 +49,13 @@ pub struct Scenario {
     pub simulation: Simulation,
     pub population: PopulationSpec,
     pub word_of_mouth: WordOfMouth,
-    pub influencer: Option<Influencer>,
-    pub advocates: Option<Advocates>,
+    /// Paid creators, in file order.
+    pub influencers: Vec<Influencer>,
+    /// Advocate programmes, in file order.
+    pub programmes: Vec<Advocates>,
+    pub market: Market,
+    /// The audience-size law of `reach = "by_audience"`.
+    pub engagement: Engagement,
     pub economics: Economics,
     /// Where the scenario came from, to locate problems found later (when the
     /// population is built). Not part of the resolved scenario's value.
@@ -78,6 +83,27 @@ impl PartialEq for Origin {
 }
 
 impl Scenario {
+    /// The overrides applied on the command line (`--set`, `--seed`,
+    /// `--replicates`, `--steps`), as `key=value`, in the order applied.
+    pub fn overrides(&self) -> Vec<String> {
+        self.origin
+            .overrides
+            .iter()
+            .map(|o| o.text.clone())
+            .collect()
+    }
+
+    /// The scenario's name for titles and tables, with its overrides when it has
+    /// any, so a figure made after `--set` does not pass for the file's own.
+    pub fn title(&self) -> String {
+        let overrides = self.overrides();
+        if overrides.is_empty() {
+            self.name.clone()
+        } else {
+            format!("{} (with {})", self.name, overrides.join(", "))
+        }
+    }
+
     /// A diagnostic for `field` located where the scenario file (or a `--set`) wrote
     /// it, for problems found after validation, such as an audience larger than an
     /// edge list's population.
@@ -251,21 +277,99 @@ impl Amount {
     }
 }
 
+/// Who follows an influencer.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum FollowerChoice {
+    /// Uniformly at random.
     Random,
+    /// With probability proportional to degree: well-connected consumers follow more.
     ByDegree,
+    /// The consumers nearest (breadth-first) to a random centre: an audience is a
+    /// community.
+    Niche,
 }
 
+/// The share of followers who see one post.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Reach {
+    /// As given.
+    Fixed(f64),
+    /// From the follower count, through the scenario's engagement bands.
+    ByAudience,
+}
+
+/// Engagement falls with audience size: `(bound, reach)` rows, bounds increasing,
+/// the last one infinite; an audience of F followers sees a post with the reach
+/// of the first row whose bound is at least F.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Engagement {
+    /// `(largest follower count of the band, reach)`, bounds increasing.
+    #[serde(serialize_with = "serialize_bands")]
+    pub bands: Vec<(f64, f64)>,
+}
+
+/// Bands as `[bound, reach]` pairs, an infinite bound written `"inf"` (JSON has
+/// no infinity).
+fn serialize_bands<S: serde::Serializer>(
+    bands: &[(f64, f64)],
+    serializer: S,
+) -> std::result::Result<S::Ok, S::Error> {
+    use serde::ser::SerializeSeq;
+    #[derive(Serialize)]
+    #[serde(untagged)]
+    enum Bound {
+        Finite(f64),
+        Infinite(&'static str),
+    }
+    let mut seq = serializer.serialize_seq(Some(bands.len()))?;
+    for &(bound, reach) in bands {
+        let bound = if bound.is_finite() {
+            Bound::Finite(bound)
+        } else {
+            Bound::Infinite("inf")
+        };
+        seq.serialize_element(&(bound, reach))?;
+    }
+    seq.end()
+}
+
+impl Engagement {
+    /// The reach of an audience of `followers`.
+    pub fn reach(&self, followers: u64) -> f64 {
+        let f = followers as f64;
+        self.bands
+            .iter()
+            .find(|(bound, _)| f <= *bound)
+            .or(self.bands.last())
+            .map_or(0.0, |&(_, reach)| reach)
+    }
+}
+
+impl Reach {
+    /// The reach of an audience of `followers` under `engagement`.
+    pub fn resolve(&self, followers: u64, engagement: &Engagement) -> f64 {
+        match self {
+            Reach::Fixed(r) => *r,
+            Reach::ByAudience => engagement.reach(followers),
+        }
+    }
+}
+
+/// One paid creator.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Influencer {
+    /// Unique among the scenario's channels; "influencer" for the single-table form.
+    pub name: String,
     pub followers: Amount,
     pub follower_choice: FollowerChoice,
-    pub reach: f64,
+    pub reach: Reach,
     pub trust: f64,
     pub posts: Vec<u32>,
     pub fee: f64,
+    /// The k-th post a follower sees converts with (1 - fatigue)^(k-1) of the chance.
+    pub fatigue: f64,
 }
 
 /// Which consumers are recruited as advocates.
@@ -273,30 +377,104 @@ pub struct Influencer {
 #[serde(tag = "choose", rename_all = "snake_case")]
 pub enum AdvocateChoice {
     Random {
-        amount: Amount,
+        amount: Recruits,
     },
     TopDegree {
-        amount: Amount,
+        amount: Recruits,
     },
     DegreeBand {
-        amount: Amount,
+        amount: Recruits,
         min_degree: u32,
         max_degree: u32,
     },
     Spread {
-        amount: Amount,
+        amount: Recruits,
     },
     File {
         path: PathBuf,
     },
 }
 
+/// How many advocates a programme recruits.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(untagged)]
+pub enum Recruits {
+    /// A count or a share of the population.
+    Amount(Amount),
+    /// round(pool × acceptance(incentive)): `(incentive, share of the pool who
+    /// accept)` points, incentives increasing, interpolated linearly and held
+    /// flat beyond the ends.
+    Acceptance {
+        /// The curve's points.
+        acceptance: Vec<(f64, f64)>,
+    },
+}
+
+/// Share of the pool who accept at `incentive` (piecewise linear in the points,
+/// flat beyond the first and last).
+pub fn acceptance_share(points: &[(f64, f64)], incentive: f64) -> f64 {
+    let Some(&(x0, y0)) = points.first() else {
+        return 0.0;
+    };
+    if incentive <= x0 {
+        return y0;
+    }
+    for w in points.windows(2) {
+        let ((xa, ya), (xb, yb)) = (w[0], w[1]);
+        if incentive <= xb {
+            return if xb > xa {
+                ya + (yb - ya) * (incentive - xa) / (xb - xa)
+            } else {
+                yb
+            };
+        }
+    }
+    points.last().map_or(0.0, |p| p.1)
+}
+
+impl Recruits {
+    /// The number recruited from a pool of `pool` consumers out of `nodes`, at
+    /// `incentive`.
+    pub fn resolve(&self, nodes: u64, pool: u64, incentive: f64) -> u64 {
+        match self {
+            Recruits::Amount(a) => a.resolve(nodes),
+            Recruits::Acceptance { acceptance } => {
+                (pool as f64 * acceptance_share(acceptance, incentive)).round() as u64
+            }
+        }
+    }
+}
+
+/// Whom a programme may recruit.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Pool {
+    /// Any consumer.
+    Anyone,
+    /// Only existing customers (`[market] customers`).
+    Customers,
+}
+
+/// One advocate programme.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Advocates {
+    /// Unique among the scenario's channels; "advocates" for the single-table form.
+    pub name: String,
     #[serde(flatten)]
     pub choice: AdvocateChoice,
+    pub pool: Pool,
     pub posts: Vec<u32>,
     pub incentive: f64,
+    /// Disclosed incentives: this programme's recommendations convert with
+    /// conversion × trust_factor.
+    pub trust_factor: f64,
+}
+
+/// The market at launch.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Market {
+    /// Share of consumers who are already customers (adopters, not conversions).
+    pub customers: f64,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -342,23 +520,27 @@ pub fn parse(text: &str, path: &Path, overrides: &[Override]) -> Result<Scenario
     })?;
     overrides::apply(&mut table, overrides)?;
     // Every unknown key and wrong type is reported, not just the first: each one
-    // found is dropped from the table and the rest is read again. The validator then
-    // says nothing more about a dropped key (it would only repeat "missing").
-    let mut problems = Vec::new();
-    let mut dropped = Vec::new();
-    let raw: raw::RawScenario = loop {
-        match serde_path_to_error::deserialize(toml::Value::Table(table.clone())) {
-            Ok(raw) => break raw,
-            Err(e) => {
-                let (d, key) = locate::serde_diagnostic(&locator, &e);
-                problems.push(d);
-                if key.is_empty() || !remove_key(&mut table, &key) {
-                    return Err(WomError::Input(sorted(problems)));
-                }
-                dropped.push(key.join("."));
-            }
-        }
+    // found is dropped and the rest is read again. The validator then says nothing
+    // more about a dropped key (it would only repeat "missing"). Channels may be
+    // one table (`[influencer]`) or an array of tables (`[[influencer]]`); each is
+    // read on its own, named `influencer` or `influencer[i]` in messages.
+    let mut reader = Reader {
+        locator: &locator,
+        problems: Vec::new(),
+        dropped: Vec::new(),
     };
+    let influencers = reader.channels::<raw::RawInfluencer>(&mut table, "influencer");
+    let programmes = reader.channels::<raw::RawAdvocates>(&mut table, "advocates");
+    let Some(mut raw) = reader.read::<raw::RawScenario>(toml::Value::Table(table), &[]) else {
+        return Err(WomError::Input(sorted(reader.problems)));
+    };
+    raw.influencers = influencers;
+    raw.programmes = programmes;
+    let Reader {
+        mut problems,
+        dropped,
+        ..
+    } = reader;
     match validate::resolve(raw, path, &locator) {
         Ok(mut scenario) if problems.is_empty() => {
             scenario.origin = Origin {
@@ -389,17 +571,107 @@ fn sorted(mut problems: Vec<Diagnostic>) -> Vec<Diagnostic> {
     problems
 }
 
-/// Remove the value at a dotted path from a table; false when it is not there.
-fn remove_key(table: &mut toml::Table, path: &[String]) -> bool {
+/// Reads raw structs out of TOML values, collecting every problem.
+struct Reader<'a> {
+    locator: &'a locate::Locator<'a>,
+    problems: Vec<Diagnostic>,
+    /// Fields dropped for a wrong type or an unknown key, as written in messages.
+    dropped: Vec<String>,
+}
+
+impl Reader<'_> {
+    /// Deserialise `value` (found at `prefix`), dropping each offending key and
+    /// trying again until it reads; `None` when what is wrong cannot be dropped.
+    fn read<T: serde::de::DeserializeOwned>(
+        &mut self,
+        mut value: toml::Value,
+        prefix: &[locate::Part],
+    ) -> Option<T> {
+        loop {
+            match serde_path_to_error::deserialize(value.clone()) {
+                Ok(v) => return Some(v),
+                Err(e) => {
+                    let (d, parts) = locate::serde_diagnostic(self.locator, &e, prefix);
+                    self.problems.push(d);
+                    let relative = &parts[prefix.len().min(parts.len())..];
+                    if relative.is_empty() || !remove_at(&mut value, relative) {
+                        return None;
+                    }
+                    self.dropped.push(locate::field_name(&parts));
+                }
+            }
+        }
+    }
+
+    /// Take the channel tables `key` out of `table`: one table (named `key` in
+    /// messages) or an array of tables (`key[i]`), each read on its own.
+    fn channels<T: serde::de::DeserializeOwned>(
+        &mut self,
+        table: &mut toml::Table,
+        key: &str,
+    ) -> Vec<(String, T)> {
+        let name = locate::Part::Key(key.to_string());
+        match table.remove(key) {
+            None => Vec::new(),
+            Some(v @ toml::Value::Table(_)) => self
+                .read(v, std::slice::from_ref(&name))
+                .map(|t| vec![(key.to_string(), t)])
+                .unwrap_or_default(),
+            Some(toml::Value::Array(items)) => items
+                .into_iter()
+                .enumerate()
+                .filter_map(|(i, v)| {
+                    let prefix = [name.clone(), locate::Part::Index(i)];
+                    if !v.is_table() {
+                        self.problems.push(self.locator.diagnostic(
+                            &locate::field_name(&prefix),
+                            format!("is {}; allowed: a table of {key} settings", v.type_str()),
+                            false,
+                        ));
+                        return None;
+                    }
+                    self.read(v, &prefix)
+                        .map(|t| (locate::field_name(&prefix), t))
+                })
+                .collect(),
+            Some(other) => {
+                self.problems.push(self.locator.diagnostic(
+                    key,
+                    format!(
+                        "is {}; allowed: a table [{key}] or an array of tables [[{key}]]",
+                        other.type_str()
+                    ),
+                    false,
+                ));
+                Vec::new()
+            }
+        }
+    }
+}
+
+/// Remove the value at `path` inside `value`; false when it is not there.
+fn remove_at(value: &mut toml::Value, path: &[locate::Part]) -> bool {
     let Some((last, parents)) = path.split_last() else {
         return false;
     };
-    let mut current = table;
-    for key in parents {
-        match current.get_mut(key) {
-            Some(toml::Value::Table(t)) => current = t,
-            _ => return false,
+    let mut current = value;
+    for part in parents {
+        let next = match (part, current) {
+            (locate::Part::Key(k), toml::Value::Table(t)) => t.get_mut(k),
+            (locate::Part::Index(i), toml::Value::Array(a)) => a.get_mut(*i),
+            _ => None,
+        };
+        match next {
+            Some(v) => current = v,
+            None => return false,
         }
     }
-    current.remove(last).is_some()
+    match (last, current) {
+        (locate::Part::Key(k), toml::Value::Table(t)) => t.remove(k).is_some(),
+        (locate::Part::Index(i), toml::Value::Array(a)) if *i < a.len() => {
+            a.remove(*i);
+            true
+        }
+        _ => false,
+    }
 }

@@ -15,9 +15,35 @@ pub struct RawScenario {
     pub simulation: Option<RawSimulation>,
     pub population: Option<RawPopulation>,
     pub word_of_mouth: Option<RawWordOfMouth>,
-    pub influencer: Option<RawInfluencer>,
-    pub advocates: Option<RawAdvocates>,
+    /// Taken out and read on their own before the rest (one table or an array of
+    /// tables); listed here only so that they count as known keys.
+    #[allow(dead_code)]
+    pub influencer: Option<toml::Value>,
+    #[allow(dead_code)]
+    pub advocates: Option<toml::Value>,
+    pub market: Option<RawMarket>,
+    pub engagement: Option<RawEngagement>,
     pub economics: Option<RawEconomics>,
+    /// The `[influencer]` / `[[influencer]]` tables, each with the name its
+    /// messages use (`influencer` or `influencer[i]`).
+    #[serde(skip)]
+    pub influencers: Vec<(String, RawInfluencer)>,
+    /// The `[advocates]` / `[[advocates]]` tables, likewise.
+    #[serde(skip)]
+    pub programmes: Vec<(String, RawAdvocates)>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawMarket {
+    pub customers: Option<f64>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawEngagement {
+    /// `[[bound, reach], ...]`; the last bound may be `inf`.
+    pub bands: Option<Vec<Vec<f64>>>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -78,18 +104,26 @@ pub struct RawWordOfMouth {
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawInfluencer {
+    pub name: Option<String>,
     pub followers: Option<i64>,
     pub follower_share: Option<f64>,
     pub follower_choice: Option<String>,
-    pub reach: Option<f64>,
+    /// A number, or the string "by_audience".
+    pub reach: Option<toml::Value>,
     pub trust: Option<f64>,
     pub posts: Option<Vec<i64>>,
     pub fee: Option<f64>,
+    pub fatigue: Option<f64>,
 }
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawAdvocates {
+    pub name: Option<String>,
+    pub pool: Option<String>,
+    /// `[[incentive, share], ...]`
+    pub acceptance: Option<Vec<Vec<f64>>>,
+    pub trust_factor: Option<f64>,
     pub count: Option<i64>,
     pub share: Option<f64>,
     pub choose: Option<String>,

@@ -9,6 +9,8 @@ use super::DegreeDistribution;
 use super::*;
 use crate::error::{Diagnostic, Result, WomError};
 
+mod channels;
+
 /// The largest population: node ids are `u32`, and one value is kept as a sentinel.
 pub const MAX_NODES: u64 = u32::MAX as u64 - 1;
 
@@ -33,6 +35,20 @@ pub mod defaults {
     pub const INFLUENCER_REACH: f64 = 0.0227;
     pub const INFLUENCER_TRUST: f64 = 0.18;
     pub const CHOOSE: &str = "random";
+    pub const FATIGUE: f64 = 0.0;
+    pub const TRUST_FACTOR: f64 = 1.0;
+    pub const CUSTOMERS: f64 = 0.0;
+    /// The default engagement bands: (largest follower count, reach of one post).
+    /// Markerly (2016) like rates by audience size: about 8% under 1k followers,
+    /// 4% at 1k-10k, 2.4% at 10k-100k, 1.7% at 1M-10M; between 100k and 1M
+    /// interpolated (1.8%); Locowise (2015) measured 2.27% reach for 1M+ pages.
+    pub const ENGAGEMENT: [(f64, f64); 5] = [
+        (1_000.0, 0.08),
+        (10_000.0, 0.04),
+        (100_000.0, 0.024),
+        (1_000_000.0, 0.018),
+        (f64::INFINITY, 0.017),
+    ];
 }
 
 const GENERATORS: &[&str] = &[
@@ -203,10 +219,18 @@ pub fn resolve(raw: RawScenario, path: &Path, locator: &Locator<'_>) -> Result<S
     }
     let nodes = population.as_ref().and_then(PopulationSpec::nodes);
     let word_of_mouth = word_of_mouth(&mut c, raw.word_of_mouth.unwrap_or_default(), steps);
-    let influencer = raw.influencer.map(|r| influencer(&mut c, r, steps, nodes));
-    let advocates = raw
-        .advocates
-        .map(|r| advocates(&mut c, r, steps, nodes, base_dir));
+    let market = channels::market(&mut c, raw.market.unwrap_or_default());
+    let engagement = channels::engagement(&mut c, raw.engagement);
+    let influencers = channels::influencers(&mut c, raw.influencers, steps, nodes);
+    let programmes = channels::programmes(&mut c, raw.programmes, steps, nodes, market, base_dir);
+    channels::unique_names(&mut c, &influencers, &programmes);
+    channels::supported(
+        &mut c,
+        &word_of_mouth,
+        population.as_ref(),
+        &influencers,
+        &programmes,
+    );
     let economics = Economics {
         value_per_conversion: c.money(
             "economics.value_per_conversion",
@@ -226,8 +250,10 @@ pub fn resolve(raw: RawScenario, path: &Path, locator: &Locator<'_>) -> Result<S
         simulation,
         population: population.expect("no errors means a population"),
         word_of_mouth,
-        influencer: influencer.flatten(),
-        advocates: advocates.flatten(),
+        influencers: influencers.into_iter().map(|(_, i)| i).collect(),
+        programmes: programmes.into_iter().map(|(_, p)| p).collect(),
+        market,
+        engagement,
         economics,
         origin: Origin::default(),
     })
@@ -716,189 +742,4 @@ fn word_of_mouth(c: &mut Checker<'_>, raw: RawWordOfMouth, steps: u32) -> WordOf
         active_steps,
         external: c.probability("word_of_mouth.external", raw.external, defaults::EXTERNAL),
     }
-}
-
-/// A count (checked against the population when its size is known) or a share.
-fn amount(
-    c: &mut Checker<'_>,
-    section: &str,
-    (count_key, count): (&str, Option<i64>),
-    (share_key, share): (&str, Option<f64>),
-    nodes: Option<u64>,
-) -> Option<Amount> {
-    let count_field = format!("{section}.{count_key}");
-    let share_field = format!("{section}.{share_key}");
-    match (count, share) {
-        (Some(_), Some(_)) => {
-            c.error(
-                &share_field,
-                format!("is given together with `{count_key}`; allowed: exactly one of them"),
-            );
-            None
-        }
-        (None, None) => {
-            c.error_help(
-                section,
-                format!("has neither `{count_key}` nor `{share_key}`"),
-                format!("add `{count_key}` (a number of consumers) or `{share_key}` (a fraction of the population)"),
-            );
-            None
-        }
-        (Some(n), None) => {
-            let n = c.integer_in(&count_field, n, 0, MAX_NODES)?;
-            if let Some(nodes) = nodes {
-                if n > nodes {
-                    c.error_help(
-                        &count_field,
-                        format!("is {n} but the population has {nodes} consumers"),
-                        format!("lower it or use `{share_key}`"),
-                    );
-                    return None;
-                }
-            }
-            Some(Amount::Count(n))
-        }
-        (None, Some(s)) => Some(Amount::Share(c.probability(&share_field, Some(s), 0.0))),
-    }
-}
-
-fn influencer(
-    c: &mut Checker<'_>,
-    raw: RawInfluencer,
-    steps: u32,
-    nodes: Option<u64>,
-) -> Option<Influencer> {
-    let followers = amount(
-        c,
-        "influencer",
-        ("followers", raw.followers),
-        ("follower_share", raw.follower_share),
-        nodes,
-    );
-    let follower_choice = match c
-        .choice(
-            "influencer.follower_choice",
-            raw.follower_choice,
-            defaults::FOLLOWER_CHOICE,
-            &["random", "by_degree"],
-        )
-        .as_str()
-    {
-        "by_degree" => FollowerChoice::ByDegree,
-        _ => FollowerChoice::Random,
-    };
-    // Every field is checked before a refused audience ends the table's resolution.
-    let reach = c.probability("influencer.reach", raw.reach, defaults::INFLUENCER_REACH);
-    let trust = c.probability("influencer.trust", raw.trust, defaults::INFLUENCER_TRUST);
-    let posts = c.posts("influencer.posts", raw.posts, steps);
-    let fee = c.money("influencer.fee", raw.fee);
-    Some(Influencer {
-        followers: followers?,
-        follower_choice,
-        reach,
-        trust,
-        posts,
-        fee,
-    })
-}
-
-fn advocates(
-    c: &mut Checker<'_>,
-    raw: RawAdvocates,
-    steps: u32,
-    nodes: Option<u64>,
-    base_dir: &Path,
-) -> Option<Advocates> {
-    let choose = c.choice(
-        "advocates.choose",
-        raw.choose,
-        defaults::CHOOSE,
-        &["random", "top_degree", "degree_band", "spread", "file"],
-    );
-    let why = format!("to choose = \"{choose}\"");
-    if choose != "degree_band" {
-        c.reject(
-            "advocates.min_degree",
-            raw.min_degree.is_some(),
-            &format!("{why}; it belongs to choose = \"degree_band\""),
-        );
-        c.reject(
-            "advocates.max_degree",
-            raw.max_degree.is_some(),
-            &format!("{why}; it belongs to choose = \"degree_band\""),
-        );
-    }
-    if choose != "file" {
-        c.reject(
-            "advocates.path",
-            raw.path.is_some(),
-            &format!("{why}; it belongs to choose = \"file\""),
-        );
-    }
-    let posts = c.posts("advocates.posts", raw.posts, steps);
-    let incentive = c.money("advocates.incentive", raw.incentive);
-    let choice = match choose.as_str() {
-        "file" => {
-            let why = "to choose = \"file\": the file lists the advocates";
-            c.reject("advocates.count", raw.count.is_some(), why);
-            c.reject("advocates.share", raw.share.is_some(), why);
-            let path = c.required(
-                "advocates.path",
-                raw.path,
-                "choose = \"file\" needs `path` (one node label per line)",
-            )?;
-            let resolved = base_dir.join(&path);
-            if !resolved.exists() {
-                c.error_help(
-                    "advocates.path",
-                    format!("is \"{path}\", but {} does not exist", resolved.display()),
-                    "paths in a scenario are relative to the scenario file's folder".into(),
-                );
-            }
-            AdvocateChoice::File { path: resolved }
-        }
-        "" => return None,
-        other => {
-            let amount = amount(
-                c,
-                "advocates",
-                ("count", raw.count),
-                ("share", raw.share),
-                nodes,
-            )?;
-            match other {
-                "top_degree" => AdvocateChoice::TopDegree { amount },
-                "spread" => AdvocateChoice::Spread { amount },
-                "degree_band" => {
-                    let min = c.required(
-                        "advocates.min_degree",
-                        raw.min_degree,
-                        "degree_band needs `min_degree` and `max_degree`",
-                    );
-                    let max = c.required(
-                        "advocates.max_degree",
-                        raw.max_degree,
-                        "degree_band needs `min_degree` and `max_degree`",
-                    );
-                    let min = c.integer_in("advocates.min_degree", min?, 0, MAX_NODES)?;
-                    let max = c.integer_in("advocates.max_degree", max?, 0, MAX_NODES)?;
-                    if min > max {
-                        c.error("advocates.max_degree", format!("is {max}, below `min_degree` = {min}; allowed: max_degree >= min_degree"));
-                        return None;
-                    }
-                    AdvocateChoice::DegreeBand {
-                        amount,
-                        min_degree: min as u32,
-                        max_degree: max as u32,
-                    }
-                }
-                _ => AdvocateChoice::Random { amount },
-            }
-        }
-    };
-    Some(Advocates {
-        choice,
-        posts,
-        incentive,
-    })
 }

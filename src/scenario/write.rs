@@ -18,11 +18,43 @@ pub fn to_toml(s: &Scenario) -> String {
         "word_of_mouth".into(),
         Value::Table(word_of_mouth(&s.word_of_mouth)),
     );
-    if let Some(i) = &s.influencer {
-        top.insert("influencer".into(), Value::Table(influencer(i)));
+    if s.market.customers > 0.0 {
+        let mut market = Table::new();
+        market.insert("customers".into(), s.market.customers.into());
+        top.insert("market".into(), Value::Table(market));
     }
-    if let Some(a) = &s.advocates {
-        top.insert("advocates".into(), Value::Table(advocates(a)));
+    if s.influencers.iter().any(|i| i.reach == Reach::ByAudience) {
+        let bands = s
+            .engagement
+            .bands
+            .iter()
+            .map(|&(bound, reach)| Value::Array(vec![bound.into(), reach.into()]))
+            .collect();
+        let mut engagement = Table::new();
+        engagement.insert("bands".into(), Value::Array(bands));
+        top.insert("engagement".into(), Value::Table(engagement));
+    }
+    // One channel keeping its default name is written as a single table, as the
+    // shipped scenarios are; several as an array of named tables.
+    match s.influencers.as_slice() {
+        [] => {}
+        [one] if one.name == "influencer" => {
+            top.insert("influencer".into(), Value::Table(influencer(one, false)));
+        }
+        many => {
+            let tables = many.iter().map(|i| Value::Table(influencer(i, true)));
+            top.insert("influencer".into(), Value::Array(tables.collect()));
+        }
+    }
+    match s.programmes.as_slice() {
+        [] => {}
+        [one] if one.name == "advocates" => {
+            top.insert("advocates".into(), Value::Table(advocates(one, false)));
+        }
+        many => {
+            let tables = many.iter().map(|a| Value::Table(advocates(a, true)));
+            top.insert("advocates".into(), Value::Array(tables.collect()));
+        }
     }
     let mut economics = Table::new();
     economics.insert(
@@ -172,31 +204,61 @@ fn amount(t: &mut Table, a: Amount, count_key: &str, share_key: &str) {
     };
 }
 
-fn influencer(i: &Influencer) -> Table {
+fn influencer(i: &Influencer, named: bool) -> Table {
     let mut t = Table::new();
+    if named {
+        t.insert("name".into(), i.name.clone().into());
+    }
     amount(&mut t, i.followers, "followers", "follower_share");
     let choice = match i.follower_choice {
         FollowerChoice::Random => "random",
         FollowerChoice::ByDegree => "by_degree",
+        FollowerChoice::Niche => "niche",
     };
     t.insert("follower_choice".into(), choice.into());
-    t.insert("reach".into(), i.reach.into());
+    let reach = match i.reach {
+        Reach::Fixed(r) => Value::Float(r),
+        Reach::ByAudience => "by_audience".into(),
+    };
+    t.insert("reach".into(), reach);
     t.insert("trust".into(), i.trust.into());
     t.insert("posts".into(), steps(&i.posts));
     t.insert("fee".into(), i.fee.into());
+    t.insert("fatigue".into(), i.fatigue.into());
     t
 }
 
-fn advocates(a: &Advocates) -> Table {
+fn recruits(t: &mut Table, r: &Recruits) {
+    match r {
+        Recruits::Amount(a) => amount(t, *a, "count", "share"),
+        Recruits::Acceptance { acceptance } => {
+            let points = acceptance
+                .iter()
+                .map(|&(x, y)| Value::Array(vec![x.into(), y.into()]))
+                .collect();
+            t.insert("acceptance".into(), Value::Array(points));
+        }
+    }
+}
+
+fn advocates(a: &Advocates, named: bool) -> Table {
     let mut t = Table::new();
+    if named {
+        t.insert("name".into(), a.name.clone().into());
+    }
+    let pool = match a.pool {
+        Pool::Anyone => "anyone",
+        Pool::Customers => "customers",
+    };
+    t.insert("pool".into(), pool.into());
     match &a.choice {
         AdvocateChoice::Random { amount: n } => {
             t.insert("choose".into(), "random".into());
-            amount(&mut t, *n, "count", "share");
+            recruits(&mut t, n);
         }
         AdvocateChoice::TopDegree { amount: n } => {
             t.insert("choose".into(), "top_degree".into());
-            amount(&mut t, *n, "count", "share");
+            recruits(&mut t, n);
         }
         AdvocateChoice::DegreeBand {
             amount: n,
@@ -204,13 +266,13 @@ fn advocates(a: &Advocates) -> Table {
             max_degree,
         } => {
             t.insert("choose".into(), "degree_band".into());
-            amount(&mut t, *n, "count", "share");
+            recruits(&mut t, n);
             t.insert("min_degree".into(), int(*min_degree));
             t.insert("max_degree".into(), int(*max_degree));
         }
         AdvocateChoice::Spread { amount: n } => {
             t.insert("choose".into(), "spread".into());
-            amount(&mut t, *n, "count", "share");
+            recruits(&mut t, n);
         }
         AdvocateChoice::File { path: p } => {
             t.insert("choose".into(), "file".into());
@@ -219,6 +281,7 @@ fn advocates(a: &Advocates) -> Table {
     }
     t.insert("posts".into(), steps(&a.posts));
     t.insert("incentive".into(), a.incentive.into());
+    t.insert("trust_factor".into(), a.trust_factor.into());
     t
 }
 

@@ -7,9 +7,9 @@
 //! `follower_choice = "by_degree"`, which is O(n) per replicate).
 
 use crate::error::{Diagnostic, Result, WomError};
-use crate::graph::{self, Population, Topology};
+use crate::graph::{self, Csr, Population, Topology};
 use crate::rng::{self, WomRng};
-use crate::scenario::{AdvocateChoice, FollowerChoice, PopulationSpec, Scenario};
+use crate::scenario::{AdvocateChoice, FollowerChoice, Pool, PopulationSpec, Recruits, Scenario};
 
 /// Epoch-stamped marks over node ids: clearing is O(1).
 #[derive(Debug, Clone)]
@@ -50,7 +50,15 @@ impl Marks {
 #[derive(Debug, Clone)]
 pub struct SeedingScratch {
     pub marks: Marks,
+    /// Consumers recruited by a programme in this replicate.
+    pub recruited: Marks,
     keys: Vec<(bool, f64, u32)>,
+    /// One programme's draw, before those recruited earlier are skipped.
+    fresh: Vec<u32>,
+    /// Breadth-first layers of a niche audience.
+    layer: Vec<u32>,
+    next_layer: Vec<u32>,
+    fresh_layer: Vec<u32>,
     /// A virtual permutation for partial Fisher–Yates: position i holds
     /// `permuted[i]` when `moved` marks it, else i.
     permuted: Vec<u32>,
@@ -61,22 +69,25 @@ impl SeedingScratch {
     pub fn new(nodes: usize) -> Self {
         SeedingScratch {
             marks: Marks::new(nodes),
+            recruited: Marks::new(nodes),
             keys: Vec::new(),
+            fresh: Vec::new(),
+            layer: Vec::new(),
+            next_layer: Vec::new(),
+            fresh_layer: Vec::new(),
             permuted: vec![0; nodes],
             moved: Marks::new(nodes),
         }
     }
 }
 
-/// How the advocates of each replicate are drawn.
+/// How one programme's advocates are drawn in each replicate.
 #[derive(Debug, Clone)]
 enum AdvocatePlan {
-    None,
     /// `count` drawn uniformly from `pool` (all nodes when `pool` is None).
-    FromPool {
-        pool: Option<Vec<u32>>,
-        count: u32,
-    },
+    FromPool { pool: Option<Vec<u32>>, count: u32 },
+    /// `count` drawn uniformly from the replicate's existing customers.
+    FromCustomers { count: u32 },
     /// The `certain` highest-degree nodes, plus `extra` drawn from the tied group.
     TopDegree {
         certain: Vec<u32>,
@@ -84,21 +95,47 @@ enum AdvocatePlan {
         extra: u32,
     },
     /// `count` nodes far apart, greedily.
-    Spread {
-        count: u32,
-    },
+    Spread { count: u32 },
     /// A fixed list.
     Fixed(Vec<u32>),
+}
+
+/// One creator, prepared for a population.
+#[derive(Debug, Clone)]
+pub struct InfluencerPlan {
+    /// The key of its random streams: empty for the single-table form's default
+    /// name (the plain streams), else its name.
+    pub key: String,
+    /// Followers in every replicate.
+    pub followers: u32,
+    choice: FollowerChoice,
+    /// The share of followers who see one post (resolved from the audience size
+    /// for `reach = "by_audience"`).
+    pub reach: f64,
+}
+
+/// One advocate programme, prepared for a population.
+#[derive(Debug, Clone)]
+pub struct ProgrammePlan {
+    /// The key of its random stream (as for [`InfluencerPlan::key`]).
+    pub key: String,
+    plan: AdvocatePlan,
+    /// Advocates it sets out to recruit in every replicate (fewer only when an
+    /// earlier programme already recruited some of the same consumers).
+    pub count: u32,
 }
 
 /// The campaign of a scenario, prepared for one population.
 #[derive(Debug, Clone)]
 pub struct CampaignPlan {
     nodes: u32,
-    followers: u32,
-    follower_choice: FollowerChoice,
-    advocates: AdvocatePlan,
-    /// Number of recruited advocates in every replicate.
+    /// Existing customers at launch.
+    pub customers: u32,
+    /// The creators, in scenario order.
+    pub influencers: Vec<InfluencerPlan>,
+    /// The programmes, in scenario order.
+    pub programmes: Vec<ProgrammePlan>,
+    /// Recruited advocates in every replicate, all programmes together.
     pub advocate_count: u32,
 }
 
@@ -109,15 +146,37 @@ pub struct CampaignPlan {
 /// advocate file); otherwise validation has already checked them.
 pub fn check_fits(scenario: &Scenario) -> Result<()> {
     let needs_graph = matches!(scenario.population, PopulationSpec::EdgeList { .. })
-        || matches!(
-            scenario.advocates.as_ref().map(|a| &a.choice),
-            Some(AdvocateChoice::DegreeBand { .. } | AdvocateChoice::File { .. })
-        );
+        || scenario.programmes.iter().any(|p| {
+            matches!(
+                p.choice,
+                AdvocateChoice::DegreeBand { .. } | AdvocateChoice::File { .. }
+            )
+        });
     if !needs_graph {
         return Ok(());
     }
     let population = graph::build(&scenario.population, scenario.simulation.seed, 0)?;
     CampaignPlan::new(scenario, &population).map(|_| ())
+}
+
+/// The stream key of a channel: empty for the single-table form's default name.
+fn stream_key(name: &str, default: &str) -> String {
+    if name == default {
+        String::new()
+    } else {
+        name.to_string()
+    }
+}
+
+/// The field a channel's message points at: `influencer.followers` for the
+/// single-table form, `influencer[i].followers` for an array.
+fn channel_field(scenario: &Scenario, kind: &str, index: usize, many: bool, key: &str) -> String {
+    let _ = scenario;
+    if many {
+        format!("{kind}[{index}].{key}")
+    } else {
+        format!("{kind}.{key}")
+    }
 }
 
 impl CampaignPlan {
@@ -127,134 +186,169 @@ impl CampaignPlan {
     /// file.
     pub fn new(scenario: &Scenario, population: &Population) -> Result<Self> {
         let nodes = population.nodes() as u32;
-        let too_many = |field: &str, asked: u64, alternative: &str| {
+        let too_many = |field: &str, asked: u64, limit: u64, what: &str, alternative: &str| {
             WomError::input(
                 scenario
                     .diagnostic(
                         field,
-                        format!("asks for {asked} consumers but the population has {nodes}"),
+                        format!("asks for {asked} consumers but {what} {limit}"),
                     )
                     .help(format!("lower it or use `{alternative}`")),
             )
         };
-        let (followers, follower_choice) = match &scenario.influencer {
-            Some(inf) => {
-                let f = inf.followers.resolve(u64::from(nodes));
-                if f > u64::from(nodes) {
-                    return Err(too_many("influencer.followers", f, "follower_share"));
-                }
-                (f as u32, inf.follower_choice)
-            }
-            None => (0, FollowerChoice::Random),
-        };
+        let customers = (scenario.market.customers * f64::from(nodes)).round() as u32;
         let degree = |v: u32| -> u32 {
             match &population.topology {
                 Topology::Network(g) => g.degree(v) as u32,
                 Topology::Complete { nodes } => nodes - 1,
             }
         };
-        let advocates = match scenario.advocates.as_ref().map(|a| &a.choice) {
-            None => AdvocatePlan::None,
-            Some(AdvocateChoice::Random { amount }) => {
-                let count = amount.resolve(u64::from(nodes));
-                if count > u64::from(nodes) {
-                    return Err(too_many("advocates.count", count, "share"));
+        let many = scenario.influencers.len() > 1;
+        let mut influencers = Vec::with_capacity(scenario.influencers.len());
+        for (i, inf) in scenario.influencers.iter().enumerate() {
+            let f = inf.followers.resolve(u64::from(nodes));
+            if f > u64::from(nodes) {
+                let field = channel_field(scenario, "influencer", i, many, "followers");
+                let what = "the population has";
+                return Err(too_many(
+                    &field,
+                    f,
+                    u64::from(nodes),
+                    what,
+                    "follower_share",
+                ));
+            }
+            influencers.push(InfluencerPlan {
+                key: stream_key(&inf.name, "influencer"),
+                followers: f as u32,
+                choice: inf.follower_choice,
+                reach: inf.reach.resolve(f, &scenario.engagement),
+            });
+        }
+        let many = scenario.programmes.len() > 1;
+        let mut programmes = Vec::with_capacity(scenario.programmes.len());
+        for (i, prog) in scenario.programmes.iter().enumerate() {
+            let field = channel_field(scenario, "advocates", i, many, "count");
+            let (pool, what) = match prog.pool {
+                Pool::Anyone => (nodes, "the population has"),
+                Pool::Customers => (customers, "the pool of customers has"),
+            };
+            let count_of = |amount: &Recruits| -> Result<u32> {
+                let count = amount.resolve(u64::from(nodes), u64::from(pool), prog.incentive);
+                if count > u64::from(pool) {
+                    return Err(too_many(&field, count, u64::from(pool), what, "share"));
                 }
-                AdvocatePlan::FromPool {
+                Ok(count as u32)
+            };
+            let plan = match &prog.choice {
+                AdvocateChoice::Random { amount } if prog.pool == Pool::Customers => {
+                    AdvocatePlan::FromCustomers {
+                        count: count_of(amount)?,
+                    }
+                }
+                AdvocateChoice::Random { amount } => AdvocatePlan::FromPool {
                     pool: None,
-                    count: count as u32,
-                }
-            }
-            Some(AdvocateChoice::TopDegree { amount }) => {
-                let count = amount.resolve(u64::from(nodes));
-                if count > u64::from(nodes) {
-                    return Err(too_many("advocates.count", count, "share"));
-                }
-                let mut order: Vec<u32> = (0..nodes).collect();
-                // Highest degree first; equal degrees by id, then drawn at random below.
-                order.sort_unstable_by_key(|&v| (std::cmp::Reverse(degree(v)), v));
-                let count = count as usize;
-                if count == 0 {
-                    AdvocatePlan::TopDegree {
-                        certain: vec![],
-                        tied: vec![],
-                        extra: 0,
-                    }
-                } else {
-                    let boundary = degree(order[count - 1]);
-                    let first_tied = order.partition_point(|&v| degree(v) > boundary);
-                    let end_tied = order.partition_point(|&v| degree(v) >= boundary);
-                    AdvocatePlan::TopDegree {
-                        certain: order[..first_tied].to_vec(),
-                        tied: order[first_tied..end_tied].to_vec(),
-                        extra: (count - first_tied) as u32,
+                    count: count_of(amount)?,
+                },
+                AdvocateChoice::TopDegree { amount } => {
+                    let count = count_of(amount)? as usize;
+                    let mut order: Vec<u32> = (0..nodes).collect();
+                    // Highest degree first; equal degrees by id, then drawn at random.
+                    order.sort_unstable_by_key(|&v| (std::cmp::Reverse(degree(v)), v));
+                    if count == 0 {
+                        AdvocatePlan::TopDegree {
+                            certain: vec![],
+                            tied: vec![],
+                            extra: 0,
+                        }
+                    } else {
+                        let boundary = degree(order[count - 1]);
+                        let first_tied = order.partition_point(|&v| degree(v) > boundary);
+                        let end_tied = order.partition_point(|&v| degree(v) >= boundary);
+                        AdvocatePlan::TopDegree {
+                            certain: order[..first_tied].to_vec(),
+                            tied: order[first_tied..end_tied].to_vec(),
+                            extra: (count - first_tied) as u32,
+                        }
                     }
                 }
-            }
-            Some(AdvocateChoice::DegreeBand {
-                amount,
-                min_degree,
-                max_degree,
-            }) => {
-                let pool: Vec<u32> = (0..nodes)
-                    .filter(|&v| (*min_degree..=*max_degree).contains(&degree(v)))
-                    .collect();
-                let count = amount.resolve(u64::from(nodes));
-                if count > pool.len() as u64 {
-                    return Err(WomError::input(
-                        scenario.diagnostic("advocates.count", format!(
-                            "asks for {count} advocates but only {} consumers have degree {min_degree} to {max_degree}",
-                            pool.len()
-                        ))
-                        .help("lower the count or widen the band (`min_degree`, `max_degree`)"),
-                    ));
+                AdvocateChoice::DegreeBand {
+                    amount,
+                    min_degree,
+                    max_degree,
+                } => {
+                    let band: Vec<u32> = (0..nodes)
+                        .filter(|&v| (*min_degree..=*max_degree).contains(&degree(v)))
+                        .collect();
+                    let count = count_of(amount)?;
+                    if count as usize > band.len() {
+                        return Err(WomError::input(
+                            scenario.diagnostic(&field, format!(
+                                "asks for {count} advocates but only {} consumers have degree {min_degree} to {max_degree}",
+                                band.len()
+                            ))
+                            .help("lower the count or widen the band (`min_degree`, `max_degree`)"),
+                        ));
+                    }
+                    AdvocatePlan::FromPool {
+                        pool: Some(band),
+                        count,
+                    }
                 }
-                AdvocatePlan::FromPool {
-                    pool: Some(pool),
-                    count: count as u32,
+                AdvocateChoice::Spread { amount } => AdvocatePlan::Spread {
+                    count: count_of(amount)?,
+                },
+                AdvocateChoice::File { path } => {
+                    AdvocatePlan::Fixed(read_advocate_file(path, population)?)
                 }
-            }
-            Some(AdvocateChoice::Spread { amount }) => {
-                let count = amount.resolve(u64::from(nodes));
-                if count > u64::from(nodes) {
-                    return Err(too_many("advocates.count", count, "share"));
-                }
-                AdvocatePlan::Spread {
-                    count: count as u32,
-                }
-            }
-            Some(AdvocateChoice::File { path }) => {
-                AdvocatePlan::Fixed(read_advocate_file(path, population)?)
-            }
-        };
-        let advocate_count = match &advocates {
-            AdvocatePlan::None => 0,
-            AdvocatePlan::FromPool { count, .. } | AdvocatePlan::Spread { count } => *count,
-            AdvocatePlan::TopDegree { certain, extra, .. } => certain.len() as u32 + extra,
-            AdvocatePlan::Fixed(list) => list.len() as u32,
-        };
+            };
+            let count = match &plan {
+                AdvocatePlan::FromPool { count, .. }
+                | AdvocatePlan::FromCustomers { count }
+                | AdvocatePlan::Spread { count } => *count,
+                AdvocatePlan::TopDegree { certain, extra, .. } => certain.len() as u32 + extra,
+                AdvocatePlan::Fixed(list) => list.len() as u32,
+            };
+            programmes.push(ProgrammePlan {
+                key: stream_key(&prog.name, "advocates"),
+                plan,
+                count,
+            });
+        }
         Ok(CampaignPlan {
             nodes,
-            followers,
-            follower_choice,
-            advocates,
-            advocate_count,
+            customers,
+            advocate_count: programmes.iter().map(|p| p.count).sum(),
+            influencers,
+            programmes,
         })
     }
 
-    /// Draw the influencer's followers into `out` (cleared first).
-    pub fn choose_followers(
+    /// Draw the existing customers of a replicate into `out` (cleared first).
+    pub fn choose_customers(
         &self,
-        population: &Population,
         rng: &mut WomRng,
         scratch: &mut SeedingScratch,
         out: &mut Vec<u32>,
     ) {
         out.clear();
-        if self.followers == 0 {
+        sample_range(self.nodes, self.customers, rng, scratch, out);
+    }
+
+    /// Append influencer `i`'s followers to `out`.
+    pub fn choose_followers(
+        &self,
+        i: usize,
+        population: &Population,
+        rng: &mut WomRng,
+        scratch: &mut SeedingScratch,
+        out: &mut Vec<u32>,
+    ) {
+        let plan = &self.influencers[i];
+        if plan.followers == 0 {
             return;
         }
-        match (&population.topology, self.follower_choice) {
+        match (&population.topology, plan.choice) {
             (Topology::Network(g), FollowerChoice::ByDegree) => {
                 // Weighted sampling without replacement, weight = degree
                 // (Efraimidis & Spirakis 2006, with exponential keys E/w: smallest win).
@@ -270,7 +364,7 @@ impl CampaignPlan {
                 let order = |a: &(bool, f64, u32), b: &(bool, f64, u32)| {
                     a.0.cmp(&b.0).then(a.1.total_cmp(&b.1)).then(a.2.cmp(&b.2))
                 };
-                let k = self.followers as usize;
+                let k = plan.followers as usize;
                 if k < scratch.keys.len() {
                     scratch.keys.select_nth_unstable_by(k, order);
                 }
@@ -279,40 +373,117 @@ impl CampaignPlan {
                 scratch.keys[..k].sort_unstable_by(order);
                 out.extend(scratch.keys[..k].iter().map(|&(_, _, v)| v));
             }
-            _ => sample_range(self.nodes, self.followers, rng, scratch, out),
+            (Topology::Network(g), FollowerChoice::Niche) => {
+                niche(g, plan.followers, rng, scratch, out)
+            }
+            _ => sample_range(self.nodes, plan.followers, rng, scratch, out),
         }
     }
 
-    /// Draw the recruited advocates into `out` (cleared first).
+    /// Append programme `p`'s recruited advocates to `out`, skipping consumers
+    /// already in `out` (recruited by an earlier programme, marked in
+    /// `scratch.recruited`); `customers` are this replicate's existing customers.
     pub fn choose_advocates(
         &self,
+        p: usize,
         population: &Population,
+        customers: &[u32],
         rng: &mut WomRng,
         scratch: &mut SeedingScratch,
         out: &mut Vec<u32>,
     ) {
-        out.clear();
-        match &self.advocates {
-            AdvocatePlan::None => {}
+        let start = out.len();
+        if start == 0 {
+            // A new replicate's first programme (or the first to recruit anyone).
+            scratch.recruited.clear();
+        }
+        let mut fresh = Vec::new();
+        std::mem::swap(&mut fresh, &mut scratch.fresh);
+        fresh.clear();
+        match &self.programmes[p].plan {
             AdvocatePlan::FromPool { pool: None, count } => {
-                sample_range(self.nodes, *count, rng, scratch, out)
+                sample_range(self.nodes, *count, rng, scratch, &mut fresh)
             }
             AdvocatePlan::FromPool {
                 pool: Some(pool),
                 count,
-            } => sample_from(pool, *count, rng, scratch, out),
+            } => sample_from(pool, *count, rng, scratch, &mut fresh),
+            AdvocatePlan::FromCustomers { count } => {
+                sample_from(customers, *count, rng, scratch, &mut fresh)
+            }
             AdvocatePlan::TopDegree {
                 certain,
                 tied,
                 extra,
             } => {
-                out.extend_from_slice(certain);
-                sample_from(tied, *extra, rng, scratch, out);
+                fresh.extend_from_slice(certain);
+                sample_from(tied, *extra, rng, scratch, &mut fresh);
             }
-            AdvocatePlan::Spread { count } => spread(population, *count, rng, scratch, out),
-            AdvocatePlan::Fixed(list) => out.extend_from_slice(list),
+            AdvocatePlan::Spread { count } => spread(population, *count, rng, scratch, &mut fresh),
+            AdvocatePlan::Fixed(list) => fresh.extend_from_slice(list),
+        }
+        if start == 0 {
+            // The first programme: nobody to skip.
+            out.extend_from_slice(&fresh);
+        } else {
+            let taken = &scratch.recruited;
+            out.extend(fresh.iter().copied().filter(|&v| !taken.get(v as usize)));
+        }
+        for &v in &out[start..] {
+            scratch.recruited.set(v as usize);
+        }
+        scratch.fresh = fresh;
+    }
+}
+
+/// Append the `k` consumers nearest to a random centre, breadth-first: whole
+/// layers while they fit, then the rest drawn at random from the last layer; when
+/// the centre's component runs out, another random centre not yet taken.
+fn niche(g: &Csr, k: u32, rng: &mut WomRng, scratch: &mut SeedingScratch, out: &mut Vec<u32>) {
+    let n = g.node_count() as u32;
+    let start = out.len();
+    let want = |out: &Vec<u32>| (k as usize).saturating_sub(out.len() - start);
+    scratch.marks.clear();
+    let mut layer = std::mem::take(&mut scratch.layer);
+    let mut next = std::mem::take(&mut scratch.next_layer);
+    while want(out) > 0 {
+        let mut centre = rng::below(rng, u64::from(n)) as u32;
+        // A centre already taken: the next free id (a free one exists, since
+        // fewer than n are taken).
+        while scratch.marks.get(centre as usize) {
+            centre = (centre + 1) % n;
+        }
+        layer.clear();
+        layer.push(centre);
+        scratch.marks.set(centre as usize);
+        while !layer.is_empty() && want(out) > 0 {
+            let need = want(out);
+            if layer.len() <= need {
+                out.extend_from_slice(&layer);
+            } else {
+                // Ties at the frontier: a uniform subset of the layer.
+                let mut picked = Vec::new();
+                std::mem::swap(&mut picked, &mut scratch.fresh_layer);
+                picked.clear();
+                sample_from(&layer, need as u32, rng, scratch, &mut picked);
+                out.extend_from_slice(&picked);
+                scratch.fresh_layer = picked;
+                break;
+            }
+            next.clear();
+            for &u in &layer {
+                for &v in g.neighbors(u) {
+                    if !scratch.marks.get(v as usize) {
+                        scratch.marks.set(v as usize);
+                        next.push(v);
+                    }
+                }
+            }
+            std::mem::swap(&mut layer, &mut next);
         }
     }
+    scratch.layer = layer;
+    scratch.next_layer = next;
 }
 
 /// Append `k` distinct positions drawn uniformly from `0..n`, by a partial

@@ -25,6 +25,54 @@ pub enum Source {
     Organic = 3,
 }
 
+/// A campaign channel's index: the scenario's influencers first, then its
+/// programmes. [`ORGANIC`] for conversions no channel set off.
+pub type Origin = u16;
+
+/// The origin of a conversion that no channel's seed set off.
+pub const ORGANIC: Origin = Origin::MAX;
+
+/// What a conversion is credited to: the kind of recommendation that made it, and
+/// the channel whose seed started its chain (tracked only when a campaign has
+/// several channels; with one, every non-organic conversion is that channel's).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Tag {
+    pub source: Source,
+    pub origin: Origin,
+}
+
+impl Tag {
+    /// A conversion of kind `source` credited to channel `origin`.
+    pub const fn new(source: Source, origin: Origin) -> Self {
+        Tag { source, origin }
+    }
+}
+
+/// A word-of-mouth advocate of the cascade: who, the last step it recommends,
+/// and the channel its chain started from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(in crate::sim) struct Active {
+    pub(in crate::sim) node: u32,
+    pub(in crate::sim) last: u32,
+    pub(in crate::sim) origin: Origin,
+}
+
+/// One channel's conversions in one replicate.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ChannelCounts {
+    /// Converted directly by the channel's post or recruited advocates.
+    pub direct: u32,
+    /// Converted by word of mouth that the channel set off.
+    pub word_of_mouth: u32,
+}
+
+impl ChannelCounts {
+    /// All the channel's conversions.
+    pub fn conversions(&self) -> u32 {
+        self.direct + self.word_of_mouth
+    }
+}
+
 /// Counts recorded at the end of each step.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct StepCounts {
@@ -67,6 +115,7 @@ const SALT_PEER_TRUST: u64 = 1;
 const SALT_INFLUENCER_TRUST: u64 = 2;
 const SALT_THRESHOLD: u64 = 3;
 const SALT_ADVOCACY: u64 = 4;
+const SALT_PICK: u64 = 0x5049_434b;
 
 /// Per-consumer counters of the persistent rules, valid once the consumer has been
 /// touched in the current replicate (touching resets them).
@@ -118,12 +167,12 @@ pub(in crate::sim) fn flags_at(packed: NodeState, stamp: NodeState) -> u8 {
 /// without a branch (whether a tie converts is unpredictable).
 #[derive(Debug, Clone, Default)]
 pub(in crate::sim) struct Pending {
-    slots: Vec<(u32, Source)>,
+    slots: Vec<(u32, Tag)>,
     len: usize,
 }
 
 impl Pending {
-    pub(in crate::sim) fn push(&mut self, conversion: (u32, Source)) {
+    pub(in crate::sim) fn push(&mut self, conversion: (u32, Tag)) {
         let len = self.len;
         self.room(1).0[len] = conversion;
         self.len += 1;
@@ -132,14 +181,15 @@ impl Pending {
     /// The slots, at least `extra` of them free after the current contents, and
     /// the number in use (to be advanced by the caller).
     #[inline]
-    pub(in crate::sim) fn room(&mut self, extra: usize) -> (&mut [(u32, Source)], &mut usize) {
+    pub(in crate::sim) fn room(&mut self, extra: usize) -> (&mut [(u32, Tag)], &mut usize) {
         if self.slots.len() < self.len + extra {
-            self.slots.resize(self.len + extra, (0, Source::Organic));
+            self.slots
+                .resize(self.len + extra, (0, Tag::new(Source::Organic, ORGANIC)));
         }
         (&mut self.slots, &mut self.len)
     }
 
-    pub(in crate::sim) fn as_slice(&self) -> &[(u32, Source)] {
+    pub(in crate::sim) fn as_slice(&self) -> &[(u32, Tag)] {
         &self.slots[..self.len]
     }
 
@@ -155,16 +205,34 @@ pub struct Scratch {
     pub(in crate::sim) state: Vec<NodeState>,
     pub(in crate::sim) extra: Vec<Extra>,
     seeding: SeedingScratch,
+    /// Every programme's recruited advocates, programme after programme.
     pub(in crate::sim) recruited: Vec<u32>,
+    /// Where each programme's advocates end in `recruited`.
+    pub(in crate::sim) programme_ends: Vec<usize>,
+    /// Every influencer's followers, influencer after influencer.
     pub(in crate::sim) followers: Vec<u32>,
+    /// Where each influencer's followers end in `followers`.
+    follower_ends: Vec<usize>,
+    /// Posts each follower has seen, parallel to `followers` (with fatigue only).
+    seen: Vec<u8>,
+    /// Existing customers at launch.
+    customers: Vec<u32>,
+    /// The post streams of influencers with their own (see `InfluencerPlan::key`).
+    post_rngs: Vec<WomRng>,
     pub(in crate::sim) pending: Pending,
     /// Cascade: word-of-mouth advocates and the last step they recommend.
-    pub(in crate::sim) active: Vec<(u32, u32)>,
+    pub(in crate::sim) active: Vec<Active>,
     /// Threshold and bass: advocates starting to recommend this step, next step.
-    pub(in crate::sim) starting: Vec<(u32, Source)>,
-    pub(in crate::sim) starting_next: Vec<(u32, Source)>,
+    pub(in crate::sim) starting: Vec<(u32, Tag)>,
+    pub(in crate::sim) starting_next: Vec<(u32, Tag)>,
     /// Bass: non-adopters with at least one adopted advocate neighbour.
     pub(in crate::sim) exposed: Vec<u32>,
+    /// Threshold and bass with several channels: per consumer, the tag of one
+    /// advocate neighbour drawn uniformly (a reservoir of one) among those counted.
+    pub(in crate::sim) picked: Vec<Tag>,
+    /// Threshold and bass on a complete population with several channels: the
+    /// tags of every advocate started so far.
+    pub(in crate::sim) started_tags: Vec<Tag>,
 }
 
 impl Scratch {
@@ -176,12 +244,19 @@ impl Scratch {
             extra: Vec::new(),
             seeding: SeedingScratch::new(nodes),
             recruited: Vec::new(),
+            programme_ends: Vec::new(),
             followers: Vec::new(),
+            follower_ends: Vec::new(),
+            seen: Vec::new(),
+            customers: Vec::new(),
+            post_rngs: Vec::new(),
             pending: Pending::default(),
             active: Vec::new(),
             starting: Vec::new(),
             starting_next: Vec::new(),
             exposed: Vec::new(),
+            picked: Vec::new(),
+            started_tags: Vec::new(),
         }
     }
 
@@ -195,6 +270,7 @@ impl Scratch {
         if needs_extra && self.extra.len() != self.state.len() {
             self.extra = vec![Extra::default(); self.state.len()];
         }
+        self.started_tags.clear();
         self.pending.clear();
         self.active.clear();
         self.starting.clear();
@@ -210,10 +286,14 @@ pub struct Model {
     pub seed: u64,
     /// The rule and its probabilities, as validated.
     pub wom: WordOfMouth,
-    /// The influencer, if the campaign has one.
-    pub influencer: Option<InfluencerModel>,
-    /// Whether the recruited advocates recommend at each step.
-    pub advocate_posts: Vec<bool>,
+    /// The creators, in scenario order (their reach comes from the campaign plan,
+    /// which knows the audience sizes).
+    pub influencers: Vec<InfluencerModel>,
+    /// The advocate programmes, in scenario order.
+    pub programmes: Vec<ProgrammeModel>,
+    /// Whether conversions carry the channel that set them off (two channels or
+    /// more; with one, every non-organic conversion is that channel's).
+    pub track_origin: bool,
     /// The last step with an influencer or advocate post (0 without any).
     pub last_post: u32,
     /// Cascade on unweighted ties: recommendations skip over ties (None: one
@@ -224,12 +304,25 @@ pub struct Model {
 /// An influencer, compiled for the step loop.
 #[derive(Debug, Clone)]
 pub struct InfluencerModel {
-    /// P(a follower sees one post).
-    pub reach: f64,
     /// Trust in influencers (see the trust mode).
     pub trust: f64,
     /// Whether the influencer posts at each step, indexed by step.
     pub posts_at: Vec<bool>,
+    /// 1 - fatigue: the k-th post a follower sees converts with this^(k-1).
+    pub keep: f64,
+}
+
+/// An advocate programme, compiled for the step loop.
+#[derive(Debug, Clone)]
+pub struct ProgrammeModel {
+    /// Whether its advocates recommend at each step, indexed by step.
+    pub posts_at: Vec<bool>,
+    /// Its recommendations convert with conversion × this.
+    pub trust_factor: f64,
+    /// Its recommendations drawn by skipping (cascade on unweighted ties).
+    pub(in crate::sim) skipping: Option<Skipping>,
+    /// Its first post: where its advocates start under the persistent rules.
+    pub first_post: Option<u32>,
 }
 
 /// The cascade's tie outcomes drawn by skipping, with the same distribution as
@@ -261,7 +354,8 @@ impl Skipping {
     const MAX_CANDIDATE: f64 = 0.5;
     const MAX_NOTICED: f64 = 0.4;
 
-    fn new(wom: &WordOfMouth) -> Option<Self> {
+    /// Skipping for recommendations that convert with `conversion × factor`.
+    fn new(wom: &WordOfMouth, factor: f64) -> Option<Self> {
         if !matches!(wom.rule, Rule::Cascade) {
             return None;
         }
@@ -269,7 +363,7 @@ impl Skipping {
             TrustMode::Exposure => wom.trust,
             TrustMode::Consumer => 1.0,
         };
-        let p = wom.reach * wom.conversion * trust;
+        let p = wom.reach * wom.conversion * factor * trust;
         if p > Self::MAX_CANDIDATE {
             return None;
         }
@@ -294,6 +388,7 @@ impl Skipping {
 }
 
 impl Model {
+    /// The dynamics of scenario `s`.
     pub fn new(s: &Scenario) -> Self {
         let steps = s.simulation.steps;
         let at = |posts: &[u32]| {
@@ -303,29 +398,54 @@ impl Model {
             }
             v
         };
-        let last_post = [
-            s.influencer.as_ref().and_then(|i| i.posts.last().copied()),
-            s.advocates.as_ref().and_then(|a| a.posts.last().copied()),
-        ]
-        .into_iter()
-        .flatten()
-        .max()
-        .unwrap_or(0);
+        let last_post = s
+            .influencers
+            .iter()
+            .map(|i| &i.posts)
+            .chain(s.programmes.iter().map(|p| &p.posts))
+            .filter_map(|posts| posts.last().copied())
+            .max()
+            .unwrap_or(0);
         Model {
             steps,
             last_post,
-            skipping: Skipping::new(&s.word_of_mouth),
+            skipping: Skipping::new(&s.word_of_mouth, 1.0),
             seed: s.simulation.seed,
             wom: s.word_of_mouth.clone(),
-            influencer: s.influencer.as_ref().map(|i| InfluencerModel {
-                reach: i.reach,
-                trust: i.trust,
-                posts_at: at(&i.posts),
-            }),
-            advocate_posts: s
-                .advocates
-                .as_ref()
-                .map_or_else(|| vec![false; steps as usize], |a| at(&a.posts)),
+            influencers: s
+                .influencers
+                .iter()
+                .map(|i| InfluencerModel {
+                    trust: i.trust,
+                    posts_at: at(&i.posts),
+                    keep: 1.0 - i.fatigue,
+                })
+                .collect(),
+            programmes: s
+                .programmes
+                .iter()
+                .map(|p| ProgrammeModel {
+                    posts_at: at(&p.posts),
+                    trust_factor: p.trust_factor,
+                    skipping: Skipping::new(&s.word_of_mouth, p.trust_factor),
+                    first_post: p.posts.first().copied(),
+                })
+                .collect(),
+            track_origin: s.influencers.len() + s.programmes.len() > 1,
+        }
+    }
+
+    /// The number of channels (influencers, then programmes).
+    pub fn channels(&self) -> usize {
+        self.influencers.len() + self.programmes.len()
+    }
+
+    /// The length of the per-replicate channel counts: one per channel and one
+    /// for organic conversions, or none without channels.
+    pub fn channel_slots(&self) -> usize {
+        match self.channels() {
+            0 => 0,
+            n => n + 1,
         }
     }
 }
@@ -375,6 +495,8 @@ pub(in crate::sim) struct Replicate<'a> {
     pub(in crate::sim) conversions: u32,
     pub(in crate::sim) aware: u32,
     pub(in crate::sim) from: [u32; 4],
+    /// Conversions by channel, then organic (empty without channels).
+    pub(in crate::sim) channels: &'a mut [ChannelCounts],
     /// Threshold and bass: advocates recommending since an earlier step.
     pub(in crate::sim) started: u32,
     pub(in crate::sim) started_recruited: u32,
@@ -449,15 +571,65 @@ impl<'a> Replicate<'a> {
         }
     }
 
-    /// Decide that `v` adopts at the end of this step, converted by `source`
-    /// (aware from now on).
+    /// Decide that `v` adopts at the end of this step, credited to `tag` (aware
+    /// from now on).
     #[inline]
-    pub(in crate::sim) fn convert(&mut self, v: u32, source: Source) {
+    pub(in crate::sim) fn convert(&mut self, v: u32, tag: Tag) {
         self.make_aware(v);
         let flags = self.flags(v);
         debug_assert!(flags & ADOPTED == 0);
         self.set_flags(v, flags | ADOPTED);
-        self.s.pending.push((v, source));
+        self.s.pending.push((v, tag));
+    }
+
+    /// The tag of a conversion made by recruited advocates of the replicate's
+    /// only programme, or by word of mouth whose origin is not tracked (rules that
+    /// support one channel only), or organically.
+    #[inline]
+    pub(in crate::sim) fn untracked(&self, source: Source) -> Tag {
+        let origin = match source {
+            Source::Organic => ORGANIC,
+            Source::Advocates => self.model.influencers.len() as Origin,
+            _ => 0,
+        };
+        Tag::new(source, origin)
+    }
+
+    /// Threshold and bass with several channels: advocate `tag` is the `count`-th
+    /// counted towards `v`; keep it as v's picked one with probability 1/count
+    /// (a counter-based draw, so the dynamics stream is untouched), which leaves
+    /// each counted advocate equally likely to be the one picked.
+    pub(in crate::sim) fn pick(&mut self, v: u32, count: u32, tag: Tag) {
+        if !self.model.track_origin {
+            return;
+        }
+        if self.s.picked.len() != self.s.state.len() {
+            self.s.picked = vec![Tag::new(Source::Organic, ORGANIC); self.s.state.len()];
+        }
+        let u = rng::counter_unit(self.traits_key ^ SALT_PICK, u64::from(v), u64::from(count));
+        if count <= 1 || u * f64::from(count) < 1.0 {
+            self.s.picked[v as usize] = tag;
+        }
+    }
+
+    /// The tag of a word-of-mouth conversion under threshold or bass: the picked
+    /// advocate's when channels are tracked (on a complete population, one drawn
+    /// uniformly among those started), else `fallback`.
+    pub(in crate::sim) fn persistent_tag(&mut self, v: Option<u32>, fallback: Tag) -> Tag {
+        if !self.model.track_origin || fallback.source == Source::Organic {
+            return fallback;
+        }
+        match v {
+            Some(v) => self.s.picked[v as usize],
+            None => {
+                let count = self.s.started_tags.len() as u64;
+                if count == 0 {
+                    return fallback;
+                }
+                let i = rng::below(&mut self.rng, count) as usize;
+                self.s.started_tags[i]
+            }
+        }
     }
 
     /// Probability that `v` trusts a peer's recommendation it noticed, as a factor.
@@ -484,17 +656,36 @@ impl<'a> Replicate<'a> {
         }
     }
 
-    /// Step 1: the influencer's post reaches each follower with probability `reach`
-    /// (skipping over those it misses), who adopts if trusted with `conversion`.
-    fn influencer_post(&mut self, reach: f64, trust: f64) {
-        let log_miss = (-reach).ln_1p();
-        let count = self.s.followers.len() as u64;
-        if count == 0 {
+    /// Step 1: influencer `k`'s post reaches each of its followers with probability
+    /// `reach` (skipping over those it misses), who adopts if trusted with
+    /// `conversion`, times (1 - fatigue)^(posts seen before). Draws from its own
+    /// stream, or the dynamics stream for the single-table form's influencer.
+    fn influencer_post(&mut self, k: usize) {
+        let reach = self.world.plan.influencers[k].reach;
+        let InfluencerModel { trust, keep, .. } = self.model.influencers[k];
+        let begin = if k == 0 {
+            0
+        } else {
+            self.s.follower_ends[k - 1]
+        };
+        let end = self.s.follower_ends[k];
+        if begin == end {
             return;
         }
-        let mut i = rng::geometric_skip(&mut self.rng, log_miss);
+        let own = !self.world.plan.influencers[k].key.is_empty();
+        let mut rng = if own {
+            self.s.post_rngs[k].clone()
+        } else {
+            self.rng.clone()
+        };
+        let tag = Tag::new(Source::Influencer, k as Origin);
+        let fatigue = keep < 1.0;
+        let log_miss = (-reach).ln_1p();
+        let count = (end - begin) as u64;
+        let mut i = rng::geometric_skip(&mut rng, log_miss);
         while i < count {
-            let v = self.s.followers[i as usize];
+            let at = begin + i as usize;
+            let v = self.s.followers[at];
             if !self.is_taken(v) {
                 self.make_aware(v);
                 let trusted = match self.model.wom.trust_mode {
@@ -507,25 +698,37 @@ impl<'a> Replicate<'a> {
                     }
                     TrustMode::Exposure => trust,
                 };
-                if rng::chance(&mut self.rng, self.model.wom.conversion * trusted) {
-                    self.convert(v, Source::Influencer);
+                let mut p = self.model.wom.conversion * trusted;
+                if fatigue {
+                    let seen = &mut self.s.seen[at];
+                    p *= keep.powi(i32::from(*seen));
+                    *seen = seen.saturating_add(1);
+                }
+                if rng::chance(&mut rng, p) {
+                    self.convert(v, tag);
                 }
             }
             i = i
                 .saturating_add(1)
-                .saturating_add(rng::geometric_skip(&mut self.rng, log_miss));
+                .saturating_add(rng::geometric_skip(&mut rng, log_miss));
+        }
+        if own {
+            self.s.post_rngs[k] = rng;
+        } else {
+            self.rng = rng;
         }
     }
 
     /// Step 3: each non-adopter adopts on its own with probability `p`.
-    pub(in crate::sim) fn organic(&mut self, p: f64, source: Source) {
+    pub(in crate::sim) fn organic(&mut self, p: f64) {
         let log_miss = (-p).ln_1p();
         let n = u64::from(self.nodes);
+        let tag = Tag::new(Source::Organic, ORGANIC);
         let mut v = rng::geometric_skip(&mut self.rng, log_miss);
         while v < n {
             if !self.is_taken(v as u32) {
                 self.make_aware(v as u32);
-                self.convert(v as u32, source);
+                self.convert(v as u32, tag);
             }
             v = v
                 .saturating_add(1)
@@ -547,20 +750,38 @@ impl<'a> Replicate<'a> {
         // Counted in registers, one compare per source, rather than by a chain of
         // increments of `from[source]` through memory.
         let mut from = [0u32; 4];
-        for &(_, source) in decided {
+        for &(_, tag) in decided {
             for (k, count) in from.iter_mut().enumerate() {
-                *count += u32::from(source as usize == k);
+                *count += u32::from(tag.source as usize == k);
             }
         }
         for (total, count) in self.from.iter_mut().zip(from) {
             *total += count;
         }
+        // Credit each channel (the last slot is organic). Untracked, every
+        // conversion that is not organic belongs to the only channel.
+        if !self.channels.is_empty() {
+            let organic = self.channels.len() - 1;
+            for &(_, tag) in decided {
+                let channel = match (tag.origin, self.model.track_origin) {
+                    (ORGANIC, _) => organic,
+                    (_, false) if organic > 0 => 0,
+                    (origin, _) => usize::from(origin).min(organic),
+                };
+                let counts = &mut self.channels[channel];
+                match tag.source {
+                    Source::WordOfMouth => counts.word_of_mouth += 1,
+                    _ => counts.direct += 1,
+                }
+            }
+        }
         // Whether an adopter goes on to recommend is a trait of the consumer (each
         // adopts at most once per replicate, so this is the same chance), drawn
         // from the counter-based stream: extra conversions in one of two paired
-        // scenarios then do not shift the other draws.
+        // scenarios then do not shift the other draws. A new advocate's word of
+        // mouth keeps the origin of the chain that converted it.
         let (wom, traits_key) = (&self.model.wom, self.traits_key);
-        let advocates = decided.iter().map(|&(v, _)| v).filter(|&v| {
+        let advocates = decided.iter().filter(|&&(v, _)| {
             wom.advocacy >= 1.0
                 || rng::counter_unit(traits_key, u64::from(v), SALT_ADVOCACY) < wom.advocacy
         });
@@ -569,39 +790,90 @@ impl<'a> Replicate<'a> {
                 // Appended in step order, so the list stays sorted by last active
                 // step (`cascade_step` retires its front).
                 let last = t + wom.active_steps;
-                active.extend(advocates.map(|v| (v, last)));
+                active.extend(advocates.map(|&(node, tag)| Active {
+                    node,
+                    last,
+                    origin: tag.origin,
+                }));
             }
-            _ => starting_next.extend(advocates.map(|v| (v, Source::WordOfMouth))),
+            _ => starting_next
+                .extend(advocates.map(|&(v, tag)| (v, Tag::new(Source::WordOfMouth, tag.origin)))),
         }
         pending.clear();
     }
 }
 
 /// Run replicate `replicate` of `model` in `world`, writing one [`StepCounts`] per
-/// step into `curve` (length = steps).
+/// step into `curve` (length = steps) and each channel's conversions into
+/// `channels` (length = [`Model::channel_slots`]: the channels, then organic; or
+/// empty, to skip counting them).
 pub fn simulate_replicate(
     model: &Model,
     world: &World,
     replicate: u64,
     scratch: &mut Scratch,
     curve: &mut [StepCounts],
+    channels: &mut [ChannelCounts],
 ) -> ReplicateOutcome {
+    debug_assert!(channels.is_empty() || channels.len() == model.channel_slots());
+    channels.fill(ChannelCounts::default());
     scratch.begin(!matches!(model.wom.rule, Rule::Cascade));
     let seed = model.seed;
+    let plan = &world.plan;
     {
-        let mut advocates_rng = rng::stream(seed, replicate, Stream::Advocates);
-        let mut followers_rng = rng::stream(seed, replicate, Stream::Followers);
-        let (seeding, recruited, followers) = (
-            &mut scratch.seeding,
-            &mut scratch.recruited,
-            &mut scratch.followers,
-        );
-        world
-            .plan
-            .choose_advocates(&world.population, &mut advocates_rng, seeding, recruited);
-        world
-            .plan
-            .choose_followers(&world.population, &mut followers_rng, seeding, followers);
+        // Existing customers, then each programme's advocates, then each
+        // influencer's followers, each from its own stream (the single-table
+        // forms from the plain ones, as before portfolios existed).
+        let Scratch {
+            seeding,
+            recruited,
+            programme_ends,
+            followers,
+            follower_ends,
+            seen,
+            customers,
+            post_rngs,
+            ..
+        } = scratch;
+        customers.clear();
+        if plan.customers > 0 {
+            let mut market_rng = rng::channel_stream(seed, replicate, Stream::Advocates, "market");
+            plan.choose_customers(&mut market_rng, seeding, customers);
+        }
+        recruited.clear();
+        programme_ends.clear();
+        for (p, prog) in plan.programmes.iter().enumerate() {
+            let mut advocates_rng =
+                rng::channel_stream(seed, replicate, Stream::Advocates, &prog.key);
+            plan.choose_advocates(
+                p,
+                &world.population,
+                customers,
+                &mut advocates_rng,
+                seeding,
+                recruited,
+            );
+            programme_ends.push(recruited.len());
+        }
+        followers.clear();
+        follower_ends.clear();
+        post_rngs.clear();
+        for (k, inf) in plan.influencers.iter().enumerate() {
+            let mut followers_rng =
+                rng::channel_stream(seed, replicate, Stream::Followers, &inf.key);
+            plan.choose_followers(k, &world.population, &mut followers_rng, seeding, followers);
+            follower_ends.push(followers.len());
+            post_rngs.push(rng::channel_stream(
+                seed,
+                replicate,
+                Stream::Dynamics,
+                &inf.key,
+            ));
+        }
+        if model.influencers.iter().any(|i| i.keep < 1.0) {
+            seen.clear();
+            seen.resize(followers.len(), 0);
+        }
     }
     let epoch = scratch.epoch;
     let mut r = Replicate {
@@ -615,36 +887,46 @@ pub fn simulate_replicate(
         conversions: 0,
         aware: 0,
         from: [0; 4],
+        channels,
         started: 0,
         started_recruited: 0,
         everyone_aware: false,
     };
-    let recruited = r.s.recruited.len() as u32;
+    // Existing customers and recruited advocates have adopted before launch
+    // (adopters, not conversions); recruited customers are counted once.
+    let mut existing = 0u32;
+    for i in 0..r.s.customers.len() {
+        let v = r.s.customers[i];
+        r.make_aware(v);
+        let flags = r.touch(v);
+        r.set_flags(v, flags | ADOPTED);
+        existing += 1;
+    }
     for i in 0..r.s.recruited.len() {
         let v = r.s.recruited[i];
+        let flags = r.touch(v);
+        if flags & ADOPTED == 0 {
+            existing += 1;
+        }
         r.make_aware(v);
         let flags = r.touch(v);
         r.set_flags(v, flags | ADOPTED);
     }
-    let mut first_post_done = false;
     let mut peak = (0u32, 0u32);
     for t in 0..model.steps {
         let before = r.conversions;
-        if let Some(inf) = &model.influencer {
-            if inf.posts_at[t as usize] {
-                r.influencer_post(inf.reach, inf.trust);
+        for k in 0..model.influencers.len() {
+            if model.influencers[k].posts_at[t as usize] {
+                r.influencer_post(k);
             }
         }
-        let posting = model.advocate_posts[t as usize];
-        let starts_now = posting && !first_post_done;
-        first_post_done |= posting;
         let active_advocates = match model.wom.rule {
-            Rule::Cascade => r.cascade_step(t, posting),
-            Rule::Threshold { threshold } => r.threshold_step(starts_now, threshold),
-            Rule::Bass { p, q, dt } => r.bass_step(starts_now, p, q, dt),
+            Rule::Cascade => r.cascade_step(t),
+            Rule::Threshold { threshold } => r.threshold_step(t, threshold),
+            Rule::Bass { p, q, dt } => r.bass_step(t, p, q, dt),
         };
         if model.wom.external > 0.0 {
-            r.organic(model.wom.external, Source::Organic);
+            r.organic(model.wom.external);
         }
         r.commit(t);
         let new = r.conversions - before;
@@ -652,7 +934,7 @@ pub fn simulate_replicate(
             peak = (t, new);
         }
         curve[t as usize] = StepCounts {
-            adopters: recruited + r.conversions,
+            adopters: existing + r.conversions,
             conversions: r.conversions,
             new_conversions: new,
             aware: if r.everyone_aware { r.nodes } else { r.aware },
@@ -682,7 +964,7 @@ pub fn simulate_replicate(
     });
     ReplicateOutcome {
         half_step,
-        adopters: recruited + r.conversions,
+        adopters: existing + r.conversions,
         conversions: r.conversions,
         aware: if r.everyone_aware { r.nodes } else { r.aware },
         from: r.from,

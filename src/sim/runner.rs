@@ -10,7 +10,9 @@ use crate::error::{Result, WomError};
 use crate::graph;
 use crate::scenario::Scenario;
 use crate::sim::campaign::CampaignPlan;
-use crate::sim::engine::{self, Model, ReplicateOutcome, Scratch, StepCounts, World};
+use crate::sim::engine::{
+    self, ChannelCounts, Model, ReplicateOutcome, Scratch, StepCounts, World,
+};
 use indicatif::ProgressBar;
 use std::collections::BTreeMap;
 use std::sync::{Condvar, Mutex};
@@ -30,12 +32,18 @@ fn world_for(scenario: &Scenario, replicate: u64) -> Result<World> {
 }
 
 /// What was built before the replicates ran.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct Built {
     pub nodes: u64,
     pub ties: u64,
     /// Recruited advocates in every replicate.
     pub recruited: u32,
+    /// Each programme's recruited advocates (in scenario order).
+    pub programme_counts: Vec<u32>,
+    /// Each influencer's followers and the reach of one post (in scenario order).
+    pub audiences: Vec<(u32, f64)>,
+    /// Existing customers at launch.
+    pub customers: u32,
     pub build_seconds: f64,
 }
 
@@ -45,6 +53,8 @@ struct ChunkBuffers {
     replicates: std::ops::Range<usize>,
     curves: Vec<StepCounts>,
     finals: Vec<ReplicateOutcome>,
+    /// Each replicate's conversions by channel (`slots` each).
+    channels: Vec<ChannelCounts>,
 }
 
 /// The chunks in flight, shared by the threads (under one lock).
@@ -82,7 +92,7 @@ struct Chunks {
 pub fn simulate(
     scenario: &Scenario,
     progress: &ProgressBar,
-    sink: impl FnMut(u64, &[StepCounts], &ReplicateOutcome) -> Result<()> + Send,
+    sink: impl FnMut(u64, &[StepCounts], &ReplicateOutcome, &[ChannelCounts]) -> Result<()> + Send,
 ) -> Result<Built> {
     let build_start = Instant::now();
     let model = Model::new(scenario);
@@ -91,6 +101,14 @@ pub fn simulate(
         nodes: first.population.nodes(),
         ties: first.population.ties(),
         recruited: first.plan.advocate_count,
+        programme_counts: first.plan.programmes.iter().map(|p| p.count).collect(),
+        audiences: first
+            .plan
+            .influencers
+            .iter()
+            .map(|i| (i.followers, i.reach))
+            .collect(),
+        customers: first.plan.customers,
         build_seconds: 0.0,
     };
     let shared = (!scenario.simulation.new_graph_each_replicate).then_some(first);
@@ -101,6 +119,7 @@ pub fn simulate(
 
     let replicates = scenario.simulation.replicates as usize;
     let steps = model.steps as usize;
+    let slots = model.channel_slots();
     let threads = rayon::current_num_threads().max(1);
     let window = WINDOW_PER_THREAD * threads;
     let chunks = Mutex::new(Chunks {
@@ -122,14 +141,23 @@ pub fn simulate(
             .resize(replicates.len() * steps, StepCounts::default());
         into.finals
             .resize(replicates.len(), ReplicateOutcome::default());
-        let outputs = into.curves.chunks_mut(steps).zip(&mut into.finals);
-        for (replicate, (curve, outcome)) in replicates.zip(outputs) {
+        into.channels
+            .resize(replicates.len() * slots, ChannelCounts::default());
+        let outputs = into.curves.chunks_mut(steps).zip(&mut into.finals).zip(
+            into.channels
+                .chunks_mut(slots.max(1))
+                .chain(std::iter::repeat_with(|| &mut [][..])),
+        );
+        for (replicate, ((curve, outcome), channels)) in replicates.zip(outputs) {
             let replicate = replicate as u64;
+            let channels = &mut channels[..slots];
             *outcome = match &shared {
-                Some(world) => engine::simulate_replicate(&model, world, replicate, scratch, curve),
+                Some(world) => {
+                    engine::simulate_replicate(&model, world, replicate, scratch, curve, channels)
+                }
                 None => {
                     let world = world_for(scenario, replicate)?;
-                    engine::simulate_replicate(&model, &world, replicate, scratch, curve)
+                    engine::simulate_replicate(&model, &world, replicate, scratch, curve, channels)
                 }
             };
         }
@@ -140,8 +168,11 @@ pub fn simulate(
         let mut sink = sink.lock().expect("the sink");
         let curves = from.curves.chunks(steps);
         let replicates = from.replicates.clone();
-        for ((replicate, curve), outcome) in replicates.zip(curves).zip(&from.finals) {
-            sink(replicate as u64, curve, outcome)?;
+        for (i, ((replicate, curve), outcome)) in
+            replicates.zip(curves).zip(&from.finals).enumerate()
+        {
+            let channels = &from.channels[i * slots..(i + 1) * slots];
+            sink(replicate as u64, curve, outcome, channels)?;
         }
         progress.inc(from.finals.len() as u64);
         Ok(())
@@ -165,6 +196,7 @@ pub fn simulate(
                     replicates: 0..0,
                     curves: Vec::new(),
                     finals: Vec::new(),
+                    channels: Vec::new(),
                 });
                 buffers.replicates = state.unclaimed..state.unclaimed + len;
                 state.unclaimed += len;
@@ -228,19 +260,26 @@ pub fn simulate(
 pub struct ReplicateResult {
     pub outcome: ReplicateOutcome,
     pub curve: Vec<StepCounts>,
+    /// Conversions by channel, then organic (empty without channels).
+    pub channels: Vec<ChannelCounts>,
 }
 
 /// Simulate `scenario` and keep every replicate in memory (for tests and analyses
 /// that need them all; `results::run` streams instead).
 pub fn simulate_in_memory(scenario: &Scenario) -> Result<(Built, Vec<ReplicateResult>)> {
     let mut results = Vec::with_capacity(scenario.simulation.replicates as usize);
-    let built = simulate(scenario, &ProgressBar::hidden(), |_, curve, outcome| {
-        results.push(ReplicateResult {
-            outcome: *outcome,
-            curve: curve.to_vec(),
-        });
-        Ok(())
-    })?;
+    let built = simulate(
+        scenario,
+        &ProgressBar::hidden(),
+        |_, curve, outcome, channels| {
+            results.push(ReplicateResult {
+                outcome: *outcome,
+                curve: curve.to_vec(),
+                channels: channels.to_vec(),
+            });
+            Ok(())
+        },
+    )?;
     Ok((built, results))
 }
 
@@ -271,7 +310,7 @@ mod tests {
             simulate(
                 scenario,
                 &ProgressBar::hidden(),
-                |replicate, curve, outcome| {
+                |replicate, curve, outcome, _| {
                     seen.push((replicate, curve.to_vec(), *outcome));
                     Ok(())
                 },
@@ -305,7 +344,7 @@ mod tests {
                 .unwrap();
             let mut calls = 0;
             let result = pool.install(|| {
-                simulate(&scenario, &ProgressBar::hidden(), |replicate, _, _| {
+                simulate(&scenario, &ProgressBar::hidden(), |replicate, _, _, _| {
                     calls += 1;
                     match replicate {
                         100 => Err(WomError::Runtime("disk full".into())),

@@ -3,24 +3,24 @@
 
 use crate::graph::Topology;
 use crate::rng;
-use crate::sim::engine::{Replicate, Source, EXPOSED};
+use crate::sim::engine::{Replicate, Source, Tag, EXPOSED};
 
 impl Replicate<'_> {
     /// `bass`: each non-adopter v adopts with min(1, (p + q · A_v / deg(v)) · dt),
     /// A_v its adopted advocate neighbours. The innovation part p · dt is drawn by
     /// skipping over all consumers; the imitation part only for exposed consumers,
     /// with the conditional probability that makes the total exact.
-    pub(in crate::sim) fn bass_step(&mut self, recruited_start: bool, p: f64, q: f64, dt: f64) -> u32 {
-        self.take_starters(recruited_start);
+    pub(in crate::sim) fn bass_step(&mut self, t: u32, p: f64, q: f64, dt: f64) -> u32 {
+        self.take_starters(t);
         let innovation = (p * dt).min(1.0);
         match &self.world.population.topology {
             Topology::Network(_) => {
                 for i in 0..self.s.starting.len() {
-                    let (u, source) = self.s.starting[i];
-                    self.expose_neighbours(u, source);
+                    let (u, tag) = self.s.starting[i];
+                    self.expose_neighbours(u, tag);
                 }
                 if innovation > 0.0 {
-                    self.organic(innovation, Source::Organic);
+                    self.organic(innovation);
                 }
                 let mut i = 0;
                 while i < self.s.exposed.len() {
@@ -41,8 +41,9 @@ impl Replicate<'_> {
                         (total - innovation) / (1.0 - innovation)
                     };
                     if rng::chance(&mut self.rng, imitation) {
-                        let source = self.advocate_source(recruited, a);
-                        self.convert(v, source);
+                        let tag = self.advocate_source(recruited, a);
+                        let tag = self.persistent_tag(Some(v), tag);
+                        self.convert(v, tag);
                     }
                 }
             }
@@ -65,13 +66,14 @@ impl Replicate<'_> {
                     while v < n {
                         let id = v as u32;
                         if !self.is_taken(id) {
-                            let source = if rng::chance(&mut self.rng, innovation / total) {
-                                Source::Organic
+                            let tag = if rng::chance(&mut self.rng, innovation / total) {
+                                self.untracked(Source::Organic)
                             } else {
-                                self.advocate_source(recruited, advocates)
+                                let tag = self.advocate_source(recruited, advocates);
+                                self.persistent_tag(None, tag)
                             };
                             self.make_aware(id);
-                            self.convert(id, source);
+                            self.convert(id, tag);
                         }
                         v = v
                             .saturating_add(1)
@@ -83,7 +85,7 @@ impl Replicate<'_> {
         self.started
     }
 
-    fn expose_neighbours(&mut self, u: u32, source: Source) {
+    fn expose_neighbours(&mut self, u: u32, tag: Tag) {
         let world = self.world;
         let Topology::Network(g) = &world.population.topology else {
             unreachable!()
@@ -95,9 +97,11 @@ impl Replicate<'_> {
             self.make_aware(v);
             let st = self.extra(v);
             st.advocates += 1;
-            if source == Source::Advocates {
+            if tag.source == Source::Advocates {
                 st.recruited += 1;
             }
+            let count = st.advocates;
+            self.pick(v, count, tag);
             let flags = self.touch(v);
             if flags & EXPOSED == 0 {
                 self.set_flags(v, flags | EXPOSED);

@@ -4,7 +4,7 @@
 use crate::graph::Csr;
 use crate::rng;
 use crate::sim::engine::{
-    flags_at, Model, NodeState, Noticed, Pending, Replicate, Skipping, Source, ADOPTED, AWARE,
+    flags_at, Model, NodeState, Noticed, Pending, Replicate, Skipping, Tag, ADOPTED, AWARE,
 };
 
 /// How many advocates ahead a tie list is prefetched, and its offsets twice as far.
@@ -44,7 +44,6 @@ pub(super) fn prefetch_next<T>(g: &Csr, list: &[T], k: usize, id: impl Fn(&T) ->
 /// registers from one advocate to the next.
 pub(super) struct SkippingKernel<'a, const EXPOSURE: bool> {
     pub(super) g: &'a Csr,
-    pub(super) skipping: &'a Skipping,
     pub(super) model: &'a Model,
     pub(super) traits_key: u64,
     pub(super) stamp: NodeState,
@@ -55,13 +54,20 @@ pub(super) struct SkippingKernel<'a, const EXPOSURE: bool> {
 }
 
 impl<const EXPOSURE: bool> SkippingKernel<'_, EXPOSURE> {
-    /// The advocates of `list` (ids by `id`), all of group `source`, recommend
+    /// The advocates of `list` (ids by `id`, tags by `tag_of`) recommend, drawn
+    /// with `skipping`,
     /// in list order: for each, first the ties its recommendation is noticed on
     /// — all of them when reach = 1, with no draw and no branch — then the
     /// candidates, one table look-up each.
     #[inline]
-    pub(super) fn recommend<T>(&mut self, list: &[T], id: impl Fn(&T) -> u32, source: Source) {
-        let (g, skipping, model, traits_key) = (self.g, self.skipping, self.model, self.traits_key);
+    pub(super) fn recommend<T>(
+        &mut self,
+        list: &[T],
+        skipping: &Skipping,
+        id: impl Fn(&T) -> u32,
+        tag_of: impl Fn(&T) -> Tag,
+    ) {
+        let (g, model, traits_key) = (self.g, self.model, self.traits_key);
         let stamp = self.stamp;
         let aware_stamp = stamp | NodeState::from(AWARE);
         let flags_of = |packed: NodeState| flags_at(packed, stamp);
@@ -75,6 +81,7 @@ impl<const EXPOSURE: bool> SkippingKernel<'_, EXPOSURE> {
         for k in 0..list.len() {
             prefetch_next(g, list, k, &id);
             let u = id(&list[k]);
+            let tag = tag_of(&list[k]);
             let neighbors = g.neighbors(u);
             // The first candidate is drawn before the noticing whenever that
             // takes no draw (so the draws keep their order): whether there is
@@ -131,7 +138,7 @@ impl<const EXPOSURE: bool> SkippingKernel<'_, EXPOSURE> {
                 aware += u32::from(open & (flags & AWARE == 0));
                 let new = flags | (u8::from(open) * AWARE) | (u8::from(converts) * ADOPTED);
                 state[v as usize] = stamp | NodeState::from(new);
-                slots[n] = (v, source);
+                slots[n] = (v, tag);
                 n += usize::from(converts);
                 i = i
                     .saturating_add(1)

@@ -4,7 +4,7 @@
 use crate::graph::Topology;
 use crate::rng;
 use crate::scenario::{Threshold, TrustMode};
-use crate::sim::engine::{Replicate, Source};
+use crate::sim::engine::{Replicate, Tag};
 use rand_distr::{Binomial, Distribution};
 
 impl Replicate<'_> {
@@ -12,13 +12,13 @@ impl Replicate<'_> {
     /// (decided once per pair, with probability `reach`, when the advocate starts)
     /// and for good; v adopts when the trusted, counted Σ w_uv / deg(v) reaches θ_v.
     /// Returns the number of advocates recommending.
-    pub(in crate::sim) fn threshold_step(&mut self, recruited_start: bool, threshold: Threshold) -> u32 {
-        self.take_starters(recruited_start);
+    pub(in crate::sim) fn threshold_step(&mut self, t: u32, threshold: Threshold) -> u32 {
+        self.take_starters(t);
         match &self.world.population.topology {
             Topology::Network(_) => {
                 for i in 0..self.s.starting.len() {
-                    let (u, source) = self.s.starting[i];
-                    self.start_threshold_advocate(u, source, threshold);
+                    let (u, tag) = self.s.starting[i];
+                    self.start_threshold_advocate(u, tag, threshold);
                 }
             }
             Topology::Complete { .. } => self.threshold_well_mixed(threshold),
@@ -28,7 +28,7 @@ impl Replicate<'_> {
 
     /// An advocate starts: each neighbour notices it or not, decided once per pair
     /// with probability `reach` (docs/model.md, "One step"); a noticed advocate counts from now on.
-    fn start_threshold_advocate(&mut self, u: u32, source: Source, threshold: Threshold) {
+    fn start_threshold_advocate(&mut self, u: u32, tag: Tag, threshold: Threshold) {
         let world = self.world;
         let Topology::Network(g) = &world.population.topology else {
             unreachable!()
@@ -41,12 +41,12 @@ impl Replicate<'_> {
             }
             let trusted = !exposure || rng::chance(&mut self.rng, self.model.wom.trust);
             let weight = weights.map_or(1.0, |w| f64::from(w[i]));
-            self.notice(v, weight, source, trusted, threshold);
+            self.notice(v, weight, tag, trusted, threshold);
         }
     }
 
     /// v notices an advocate: aware, and if trusted it counts towards θ_v.
-    fn notice(&mut self, v: u32, weight: f64, source: Source, trusted: bool, threshold: Threshold) {
+    fn notice(&mut self, v: u32, weight: f64, tag: Tag, trusted: bool, threshold: Threshold) {
         if self.is_taken(v) {
             return;
         }
@@ -71,8 +71,10 @@ impl Replicate<'_> {
             st.advocates += 1;
             f64::from(st.advocates) / f64::from(degree)
         };
+        // The conversion is credited to the advocate whose recommendation tipped
+        // the share over the threshold.
         if share >= self.threshold(v, threshold) {
-            self.convert(v, source);
+            self.convert(v, tag);
         }
     }
 
@@ -119,8 +121,9 @@ impl Replicate<'_> {
             st.advocates += trusted_new;
             let share = f64::from(st.advocates) / others;
             if trusted_new > 0 && share >= self.threshold(v, threshold) {
-                let source = self.advocate_source(recruited, advocates);
-                self.convert(v, source);
+                let tag = self.advocate_source(recruited, advocates);
+                let tag = self.persistent_tag(None, tag);
+                self.convert(v, tag);
             }
         }
     }
