@@ -9,6 +9,7 @@
 
 use crate::error::{Diagnostic, Result, WomError};
 use crate::results::aggregate::{self, num};
+use crate::results::channels::ChannelRow;
 use crate::results::plots::{self, ComparedSeries};
 use crate::results::run::{self as runner, RunOptions, RunResult};
 use crate::scenario::Scenario;
@@ -170,6 +171,9 @@ pub struct ScenarioComparison {
     pub steps_to_half: Option<Estimate>,
     pub conversions_per_1000: Option<Estimate>,
     pub versus_first: Option<VersusFirst>,
+    /// The scenario's channels (as in its `channels.csv`), for scenarios with
+    /// several; empty otherwise.
+    pub channels: Vec<ChannelRow>,
 }
 
 /// `comparison.json`.
@@ -325,6 +329,11 @@ pub fn analyse(
                 }
             }),
             versus_first,
+            channels: match runs[i].summary.channels.len() {
+                // One channel and organic: the scenario's own line says it all.
+                0..=2 => Vec::new(),
+                _ => runs[i].summary.channels.clone(),
+            },
         });
     }
     Ok(Comparison {
@@ -393,6 +402,9 @@ fn quote(text: &str) -> String {
     }
 }
 
+/// The most channel lines the printed table shows under one scenario.
+const TABLE_CHANNELS: usize = 12;
+
 /// The short table printed on stdout.
 pub fn table(c: &Comparison) -> String {
     let mut rows: Vec<[String; 7]> = vec![[
@@ -433,6 +445,44 @@ pub fn table(c: &Comparison) -> String {
             s.roi.map_or("n/a".into(), |e| format!("{:.2}", e.mean)),
             versus,
         ]);
+        // A portfolio's channels, one line each, under the scenario (up to
+        // TABLE_CHANNELS of them; all are in comparison.json and channels.csv).
+        if s.channels.len() > TABLE_CHANNELS {
+            let folder = s.folder.join("channels.csv");
+            rows.push([
+                format!(
+                    "  {} channels: see {}",
+                    s.channels.len() - 1,
+                    folder.display()
+                ),
+                String::new(),
+                String::new(),
+                String::new(),
+                String::new(),
+                String::new(),
+                String::new(),
+            ]);
+        }
+        for ch in s
+            .channels
+            .iter()
+            .filter(|_| s.channels.len() <= TABLE_CHANNELS)
+        {
+            rows.push([
+                format!("  {}", ch.channel),
+                format!(
+                    "{:.1} ({:.1} to {:.1})",
+                    ch.conversions_mean, ch.conversions_ci95_low, ch.conversions_ci95_high
+                ),
+                String::new(),
+                format!("{:.2}", ch.cost),
+                (ch.cost > 0.0)
+                    .then(|| format!("{:.2}", 1000.0 * ch.conversions_mean / ch.cost))
+                    .unwrap_or_default(),
+                ch.roi.map_or(String::new(), |r| format!("{r:.2}")),
+                String::new(),
+            ]);
+        }
     }
     let widths: Vec<usize> = (0..7)
         .map(|j| rows.iter().map(|r| r[j].chars().count()).max().unwrap_or(0))
