@@ -7,4 +7,5 @@
 
 pub mod bass_fit;
 pub mod calibrate;
+pub mod evaluate;
 pub mod sales;

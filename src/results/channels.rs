@@ -64,25 +64,13 @@ pub struct ChannelRow {
     pub roi: Option<f64>,
 }
 
-/// The cost of each channel of `scenario` as built: influencers first, then
-/// programmes.
-pub fn channel_costs(scenario: &Scenario, built: &Built) -> Vec<f64> {
-    let fees = scenario.influencers.iter().map(|i| i.fee);
-    let incentives = scenario
-        .programmes
-        .iter()
-        .zip(&built.programme_counts)
-        .map(|(p, &n)| p.incentive * f64::from(n));
-    fees.chain(incentives).collect()
-}
-
 /// The rows of `channels.csv`: one per channel, then `organic`; empty for a
 /// campaign without channels.
 pub fn rows(scenario: &Scenario, built: &Built, totals: &ChannelTotals) -> Vec<ChannelRow> {
     if totals.sums.is_empty() || totals.replicates == 0 {
         return Vec::new();
     }
-    let costs = channel_costs(scenario, built);
+    let costs = built.channel_costs(scenario);
     let names = scenario
         .influencers
         .iter()

@@ -2,7 +2,7 @@
 //! aggregates and the scenario.
 
 use crate::results::aggregate::Aggregates;
-use crate::results::channels::{channel_costs, ChannelRow};
+use crate::results::channels::ChannelRow;
 use crate::scenario::Scenario;
 use crate::sim::runner::Built;
 use crate::statistics::Summary;
@@ -84,7 +84,7 @@ impl RunSummary {
         let totals = aggregates.from_totals;
         let all: f64 = totals.iter().sum();
         let share = |x: f64| if all > 0.0 { x / all } else { 0.0 };
-        let costs = channel_costs(scenario, built);
+        let costs = built.channel_costs(scenario);
         let (fees, incentives) = costs.split_at(scenario.influencers.len());
         // Folded from +0.0 (an empty `sum` of floats is -0.0).
         let fee = fees.iter().fold(0.0, |a, b| a + b);

@@ -7,7 +7,7 @@
 //! holds a bounded window of chunks.
 
 use crate::error::{Result, WomError};
-use crate::graph;
+use crate::graph::{self, Population};
 use crate::scenario::Scenario;
 use crate::sim::campaign::CampaignPlan;
 use crate::sim::engine::{
@@ -45,6 +45,25 @@ pub struct Built {
     /// Existing customers at launch.
     pub customers: u32,
     pub build_seconds: f64,
+}
+
+impl Built {
+    /// The cost of each channel of `scenario` as built: influencers' fees first,
+    /// then each programme's incentive × its recruited advocates.
+    pub fn channel_costs(&self, scenario: &Scenario) -> Vec<f64> {
+        let fees = scenario.influencers.iter().map(|i| i.fee);
+        let incentives = scenario
+            .programmes
+            .iter()
+            .zip(&self.programme_counts)
+            .map(|(p, &n)| p.incentive * f64::from(n));
+        fees.chain(incentives).collect()
+    }
+
+    /// The campaign's total cost (summed from +0.0: an empty float sum is −0.0).
+    pub fn cost(&self, scenario: &Scenario) -> f64 {
+        self.channel_costs(scenario).iter().fold(0.0, |a, b| a + b)
+    }
 }
 
 /// One chunk's results: curves (replicate-major, `steps` each) and outcomes.
@@ -94,9 +113,29 @@ pub fn simulate(
     progress: &ProgressBar,
     sink: impl FnMut(u64, &[StepCounts], &ReplicateOutcome, &[ChannelCounts]) -> Result<()> + Send,
 ) -> Result<Built> {
+    simulate_on(scenario, None, progress, sink)
+}
+
+/// [`simulate`] on a population built beforehand (when `population` is given and
+/// the scenario keeps one graph for every replicate): a sweep whose points vary
+/// no population key builds the population once. The population must be the one
+/// the scenario's own `[population]` builds (replicate 0), or results differ from
+/// a `wom run` of the scenario.
+pub fn simulate_on(
+    scenario: &Scenario,
+    population: Option<&Population>,
+    progress: &ProgressBar,
+    sink: impl FnMut(u64, &[StepCounts], &ReplicateOutcome, &[ChannelCounts]) -> Result<()> + Send,
+) -> Result<Built> {
     let build_start = Instant::now();
     let model = Model::new(scenario);
-    let first = world_for(scenario, 0)?;
+    let first = match population {
+        Some(p) if !scenario.simulation.new_graph_each_replicate => {
+            let plan = CampaignPlan::new(scenario, p)?;
+            World::new(p.clone(), plan)
+        }
+        _ => world_for(scenario, 0)?,
+    };
     let built = Built {
         nodes: first.population.nodes(),
         ties: first.population.ties(),
