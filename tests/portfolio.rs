@@ -307,11 +307,8 @@ fn trust_factor_halves_a_programmes_direct_conversions() {
 }
 
 #[test]
-#[ignore = "bug: src/sim/rules/cascade.rs:189 panics \"programmes skip when word of mouth does\": \
-            Skipping::new refuses a programme whose q = (reach − p')/(1 − p') exceeds 0.4 with \
-            p' = reach·conversion·trust_factor, but q grows as p' falls, so word of mouth can \
-            skip (reach 0.45, conversion 0.5: q = 0.29) while the programme with \
-            trust_factor 0.2 cannot (q = 0.42), and the skipping path expects it to"]
+// Regression: word of mouth skipped while this programme (trust_factor 0.2) did not,
+// and the skipping path panicked.
 fn trust_factor_with_partial_reach_draws_the_expected_conversions() {
     // Reach 0.45, conversion 0.5, trust_factor 0.2: E = 1000 · 0.45 · 0.5 · 0.2 =
     // 45 (sd 6.6, se 0.47).

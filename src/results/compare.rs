@@ -476,9 +476,11 @@ pub fn table(c: &Comparison) -> String {
                 ),
                 String::new(),
                 format!("{:.2}", ch.cost),
-                (ch.cost > 0.0)
-                    .then(|| format!("{:.2}", 1000.0 * ch.conversions_mean / ch.cost))
-                    .unwrap_or_default(),
+                if ch.cost > 0.0 {
+                    format!("{:.2}", 1000.0 * ch.conversions_mean / ch.cost)
+                } else {
+                    String::new()
+                },
                 ch.roi.map_or(String::new(), |r| format!("{r:.2}")),
                 String::new(),
             ]);

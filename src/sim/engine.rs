@@ -354,8 +354,21 @@ impl Skipping {
     const MAX_CANDIDATE: f64 = 0.5;
     const MAX_NOTICED: f64 = 0.4;
 
-    /// Skipping for recommendations that convert with `conversion × factor`.
+    /// Skipping for recommendations that convert with `conversion × factor`, when
+    /// it pays (see the limits above).
     fn new(wom: &WordOfMouth, factor: f64) -> Option<Self> {
+        Self::build(wom, factor, true)
+    }
+
+    /// Skipping for a programme's recommendations: built whenever the word of
+    /// mouth's is, whatever the limits (they only say what is faster; the draws
+    /// have the right distribution either way), since a step's recommendations are
+    /// drawn all by skipping or all one per tie.
+    fn for_programme(wom: &WordOfMouth, factor: f64) -> Option<Self> {
+        Self::new(wom, 1.0).and_then(|_| Self::build(wom, factor, false))
+    }
+
+    fn build(wom: &WordOfMouth, factor: f64, limits: bool) -> Option<Self> {
         if !matches!(wom.rule, Rule::Cascade) {
             return None;
         }
@@ -364,14 +377,14 @@ impl Skipping {
             TrustMode::Consumer => 1.0,
         };
         let p = wom.reach * wom.conversion * factor * trust;
-        if p > Self::MAX_CANDIDATE {
+        if limits && p > Self::MAX_CANDIDATE {
             return None;
         }
         let noticed = if wom.reach >= 1.0 {
             Noticed::Every
         } else {
             let q = ((wom.reach - p) / (1.0 - p)).clamp(0.0, 1.0);
-            if q > Self::MAX_NOTICED {
+            if limits && q > Self::MAX_NOTICED {
                 return None;
             }
             if q == 0.0 {
@@ -427,7 +440,7 @@ impl Model {
                 .map(|p| ProgrammeModel {
                     posts_at: at(&p.posts),
                     trust_factor: p.trust_factor,
-                    skipping: Skipping::new(&s.word_of_mouth, p.trust_factor),
+                    skipping: Skipping::for_programme(&s.word_of_mouth, p.trust_factor),
                     first_post: p.posts.first().copied(),
                 })
                 .collect(),
