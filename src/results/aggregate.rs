@@ -156,7 +156,9 @@ pub struct Aggregates {
 impl Aggregates {
     /// `curves.csv`.
     pub fn curves_csv(&self) -> String {
-        let mut csv = String::from(CURVES_HEADER);
+        let mut csv = csv::Writer::from_writer(Vec::new());
+        csv.write_record(CURVES_HEADER.trim_end().split(','))
+            .expect("writing to memory cannot fail");
         for row in &self.rows {
             let cells = [
                 row.adopters_mean,
@@ -174,14 +176,12 @@ impl Aggregates {
                 row.aware_p95,
                 row.active_advocates_mean,
             ];
-            csv.push_str(&row.step.to_string());
-            for cell in cells {
-                csv.push(',');
-                csv.push_str(&num(cell));
-            }
-            csv.push('\n');
+            let record = std::iter::once(row.step.to_string()).chain(cells.map(num));
+            csv.write_record(record)
+                .expect("writing to memory cannot fail");
         }
-        csv
+        let bytes = csv.into_inner().expect("writing to memory cannot fail");
+        String::from_utf8(bytes).expect("the cells are UTF-8")
     }
 }
 

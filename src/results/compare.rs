@@ -57,37 +57,25 @@ pub struct ReplicateRecord {
     pub half_step: Option<f64>,
 }
 
-/// Read the columns a comparison needs from a `replicates.csv`.
+/// Read the columns a comparison needs from a `replicates.csv` (by header name,
+/// through the `csv` crate; other columns are ignored).
 pub fn read_replicates(path: &Path) -> Result<Vec<ReplicateRecord>> {
+    #[derive(serde::Deserialize)]
+    struct Row {
+        conversions: f64,
+        aware: f64,
+        half_step: Option<f64>,
+    }
     let bad = |what: String| WomError::Runtime(format!("{}: {what}", path.display()));
-    let text = std::fs::read_to_string(path).map_err(|e| bad(e.to_string()))?;
-    let mut lines = text.lines();
-    let header: Vec<&str> = lines.next().unwrap_or_default().split(',').collect();
-    let column = |name: &str| {
-        header
-            .iter()
-            .position(|h| *h == name)
-            .ok_or_else(|| bad(format!("no column `{name}`")))
-    };
-    let (conversions, aware, half) = (
-        column("conversions")?,
-        column("aware")?,
-        column("half_step")?,
-    );
-    lines
-        .enumerate()
-        .map(|(i, line)| {
-            let cells: Vec<&str> = line.split(',').collect();
-            let number = |j: usize| -> Result<f64> {
-                cells
-                    .get(j)
-                    .and_then(|c| c.parse::<f64>().ok())
-                    .ok_or_else(|| bad(format!("line {}: not a number in column {}", i + 2, j + 1)))
-            };
+    let mut reader = csv::Reader::from_path(path).map_err(|e| bad(e.to_string()))?;
+    reader
+        .deserialize::<Row>()
+        .map(|row| {
+            let row = row.map_err(|e| bad(e.to_string()))?;
             Ok(ReplicateRecord {
-                conversions: number(conversions)?,
-                aware: number(aware)?,
-                half_step: cells.get(half).and_then(|c| c.parse::<f64>().ok()),
+                conversions: row.conversions,
+                aware: row.aware,
+                half_step: row.half_step,
             })
         })
         .collect()
@@ -348,9 +336,12 @@ pub fn analyse(
 
 /// `comparison.csv`: one row per scenario.
 pub fn comparison_csv(c: &Comparison) -> String {
-    let mut csv = String::from(
-        "scenario,stem,replicates,paired_with_first,conversions_mean,conversions_ci95_low,conversions_ci95_high,aware_mean,aware_ci95_low,aware_ci95_high,cost,cost_per_conversion,cost_per_conversion_ci95_low,cost_per_conversion_ci95_high,roi_mean,roi_ci95_low,roi_ci95_high,steps_to_half_mean,steps_to_half_ci95_low,steps_to_half_ci95_high,conversions_per_1000_mean,conversions_per_1000_ci95_low,conversions_per_1000_ci95_high,diff_conversions_mean,diff_conversions_ci95_low,diff_conversions_ci95_high,diff_aware_mean,diff_aware_ci95_low,diff_aware_ci95_high,beats_first_share\n",
+    let mut csv = csv::Writer::from_writer(Vec::new());
+    let header = String::from(
+        "scenario,stem,replicates,paired_with_first,conversions_mean,conversions_ci95_low,conversions_ci95_high,aware_mean,aware_ci95_low,aware_ci95_high,cost,cost_per_conversion,cost_per_conversion_ci95_low,cost_per_conversion_ci95_high,roi_mean,roi_ci95_low,roi_ci95_high,steps_to_half_mean,steps_to_half_ci95_low,steps_to_half_ci95_high,conversions_per_1000_mean,conversions_per_1000_ci95_low,conversions_per_1000_ci95_high,diff_conversions_mean,diff_conversions_ci95_low,diff_conversions_ci95_high,diff_aware_mean,diff_aware_ci95_low,diff_aware_ci95_high,beats_first_share,ties_share,diff_roi_mean,diff_roi_ci95_low,diff_roi_ci95_high,diff_conversions_paired_ci95_low,diff_conversions_paired_ci95_high,diff_conversions_unpaired_ci95_low,diff_conversions_unpaired_ci95_high,unpaired_reason",
     );
+    csv.write_record(header.split(','))
+        .expect("writing to memory cannot fail");
     let opt = |v: Option<f64>| v.map_or_else(String::new, num);
     let est = |e: Option<Estimate>| -> [String; 3] {
         [
@@ -361,8 +352,8 @@ pub fn comparison_csv(c: &Comparison) -> String {
     };
     for s in &c.scenarios {
         let mut cells: Vec<String> = vec![
-            quote(&s.name),
-            quote(&s.stem),
+            s.name.clone(),
+            s.stem.clone(),
             s.replicates.to_string(),
             s.paired_with_first.to_string(),
         ];
@@ -387,19 +378,19 @@ pub fn comparison_csv(c: &Comparison) -> String {
         cells.extend(diff(v.map(|v| &v.conversions)));
         cells.extend(diff(v.map(|v| &v.aware)));
         cells.push(opt(v.map(|v| v.beats_first_share)));
-        csv.push_str(&cells.join(","));
-        csv.push('\n');
+        cells.push(opt(v.map(|v| v.ties_share)));
+        cells.extend(diff(v.and_then(|v| v.roi.as_ref())));
+        let conv = v.map(|v| &v.conversions);
+        cells.push(opt(conv.and_then(|d| d.paired_ci95_low)));
+        cells.push(opt(conv.and_then(|d| d.paired_ci95_high)));
+        cells.push(opt(conv.map(|d| d.unpaired_ci95_low)));
+        cells.push(opt(conv.map(|d| d.unpaired_ci95_high)));
+        cells.push(s.unpaired_reason.clone().unwrap_or_default());
+        csv.write_record(&cells)
+            .expect("writing to memory cannot fail");
     }
-    csv
-}
-
-/// A CSV text cell, quoted when it holds a comma, quote or newline.
-fn quote(text: &str) -> String {
-    if text.contains([',', '"', '\n']) {
-        format!("\"{}\"", text.replace('"', "\"\""))
-    } else {
-        text.to_string()
-    }
+    let bytes = csv.into_inner().expect("writing to memory cannot fail");
+    String::from_utf8(bytes).expect("the cells are UTF-8")
 }
 
 /// The most channel lines the printed table shows under one scenario.
