@@ -5,14 +5,16 @@
 
 use crate::decide::bass_fit::{BassParams, StartSource};
 use crate::decide::calibrate::{BassCalibration, BASS_METHOD};
-use crate::error::{echo, Result, WomError};
+use crate::error::{echo, Result};
 use crate::results::aggregate::write_file;
-use crate::results::plots::{PALETTE, SIZE};
+use crate::results::plots::{
+    draw_legend, draw_title, plot_error, render, with_legend_strip, Entry, Key, Marker, FONT,
+    PALETTE, SIZE,
+};
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use serde::Serialize;
 use std::path::{Path, PathBuf};
-use std::sync::Once;
 
 /// What [`write_bass_fit`] wrote.
 #[derive(Debug, Clone)]
@@ -247,21 +249,6 @@ pub fn six_digits(v: f64) -> String {
     format!("{v:.decimals$}")
 }
 
-fn plot_error(e: impl std::fmt::Display) -> WomError {
-    WomError::Runtime(format!("cannot draw the figure: {e}"))
-}
-
-const FONT: &str = "sans-serif";
-
-/// Register the embedded DejaVu fonts (as [`crate::results::plots`] does).
-fn register_fonts() {
-    static ONCE: Once = Once::new();
-    ONCE.call_once(|| {
-        let _ = plotters::style::register_font(FONT, FontStyle::Normal, dejavu::sans::regular());
-        let _ = plotters::style::register_font(FONT, FontStyle::Bold, dejavu::sans::bold());
-    });
-}
-
 /// Tick labels: whole numbers with thousands separators, else up to 2 decimals.
 fn tick(v: &f64) -> String {
     if v.fract().abs() > 1e-9 {
@@ -303,28 +290,12 @@ fn sig3(v: f64) -> String {
 /// as a line); right, cumulative sales with the fitted m F(t) and the market
 /// potential m.
 fn figure(dir: &Path, name: &str, fit: &BassCalibration) -> Result<()> {
-    register_fonts();
-    let (w, h) = SIZE;
-    let mut pixels = vec![0u8; (w * h * 3) as usize];
-    {
-        let root = BitMapBackend::with_buffer(&mut pixels, SIZE).into_drawing_area();
-        draw(root, name, fit)?;
-    }
-    let image = image::RgbImage::from_raw(w, h, pixels).expect("buffer of the right size");
-    let mut png = Vec::new();
-    image::DynamicImage::ImageRgb8(image)
-        .write_to(
-            &mut std::io::Cursor::new(&mut png),
-            image::ImageOutputFormat::Png,
-        )
-        .map_err(plot_error)?;
-    write_file(&dir.join("fit.png"), &png)?;
-    let mut svg = String::new();
-    {
-        let root = SVGBackend::with_string(&mut svg, SIZE).into_drawing_area();
-        draw(root, name, fit)?;
-    }
-    write_file(&dir.join("fit.svg"), svg.as_bytes())
+    render(
+        dir,
+        "fit",
+        |root| draw(root, name, fit),
+        |root| draw(root, name, fit),
+    )
 }
 
 fn draw<DB: DrawingBackend>(
@@ -340,20 +311,21 @@ fn draw<DB: DrawingBackend>(
         sig3(x.q),
         sig3(x.m)
     );
-    let root = root.titled(&title, (FONT, 28)).map_err(plot_error)?;
-    let (left, right) = root.split_horizontally(SIZE.0 / 2);
+    let body = draw_title(&root, &title, 28)?;
+    let (left, right) = body.split_horizontally(SIZE.0 / 2);
     let periods = fit.periods();
     let x_range = 0.5..(periods as f64 + 0.5);
     let blue = PALETTE[0];
     let orange = PALETTE[1];
     let grey = PALETTE[7];
-    let data_key = move |(x, y): (i32, i32)| Circle::new((x + 12, y), 6, blue.filled());
-    let line_key = move |(x, y): (i32, i32)| {
-        PathElement::new(vec![(x, y), (x + 24, y)], orange.stroke_width(3))
-    };
     let t = |i: usize| (i + 1) as f64;
 
-    // Left: sales per period. Headroom above the data keeps the legend off it.
+    // Left: sales per period; the legend below the chart.
+    let entries = [
+        Entry::new(Key::Line(orange, 4), "Bass model fitted: m [F(t) − F(t−1)]"),
+        Entry::new(Key::Mark(Marker::Disc, blue), "data: sales per period"),
+    ];
+    let (left, legend) = with_legend_strip(&left, &entries, 17);
     let fitted = fit.fitted_sales();
     let top = fit
         .sales
@@ -367,7 +339,7 @@ fn draw<DB: DrawingBackend>(
         .margin(16)
         .x_label_area_size(60)
         .y_label_area_size(90)
-        .build_cartesian_2d(x_range.clone(), 0f64..top * 1.35)
+        .build_cartesian_2d(x_range.clone(), 0f64..top * 1.08)
         .map_err(plot_error)?;
     axes(
         &mut chart,
@@ -378,11 +350,9 @@ fn draw<DB: DrawingBackend>(
     chart
         .draw_series(LineSeries::new(
             fitted.iter().enumerate().map(|(i, &f)| (t(i), f)),
-            orange.stroke_width(3),
+            orange.stroke_width(4),
         ))
-        .map_err(plot_error)?
-        .label("Bass model fitted: m [F(t) − F(t−1)]")
-        .legend(line_key);
+        .map_err(plot_error)?;
     chart
         .draw_series(
             fit.sales
@@ -390,10 +360,8 @@ fn draw<DB: DrawingBackend>(
                 .enumerate()
                 .map(|(i, &s)| Circle::new((t(i), s), 6, blue.filled())),
         )
-        .map_err(plot_error)?
-        .label("data: sales per period")
-        .legend(data_key);
-    legend(&mut chart)?;
+        .map_err(plot_error)?;
+    draw_legend(&legend, &entries, 17)?;
 
     // Right: cumulative sales, the fitted m F(t) and the market potential m.
     let mut cumulative = Vec::with_capacity(periods);
@@ -414,12 +382,25 @@ fn draw<DB: DrawingBackend>(
         .chain([x.m])
         .fold(0.0, f64::max)
         .max(1.0);
+    let entries = [
+        Entry::new(
+            Key::Dashed(grey, 2),
+            format!(
+                "market potential m = {} (se {})",
+                sig3(x.m),
+                sig3(fit.nls.m.se)
+            ),
+        ),
+        Entry::new(Key::Line(orange, 4), "Bass model fitted: m F(t)"),
+        Entry::new(Key::Mark(Marker::Disc, blue), "data: cumulative sales"),
+    ];
+    let (right, legend) = with_legend_strip(&right, &entries, 17);
     let mut chart = ChartBuilder::on(&right)
         .caption("cumulative sales", (FONT, 22))
         .margin(16)
         .x_label_area_size(60)
         .y_label_area_size(90)
-        .build_cartesian_2d(x_range.clone(), 0f64..top * 1.35)
+        .build_cartesian_2d(x_range.clone(), 0f64..top * 1.08)
         .map_err(plot_error)?;
     axes(
         &mut chart,
@@ -434,21 +415,13 @@ fn draw<DB: DrawingBackend>(
             6,
             grey.stroke_width(2),
         ))
-        .map_err(plot_error)?
-        .label(format!(
-            "market potential m = {} (se {})",
-            sig3(x.m),
-            sig3(fit.nls.m.se)
-        ))
-        .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 24, y)], grey.stroke_width(2)));
+        .map_err(plot_error)?;
     chart
         .draw_series(LineSeries::new(
             fitted_cum.iter().copied(),
-            orange.stroke_width(3),
+            orange.stroke_width(4),
         ))
-        .map_err(plot_error)?
-        .label("Bass model fitted: m F(t)")
-        .legend(line_key);
+        .map_err(plot_error)?;
     chart
         .draw_series(
             cumulative
@@ -456,10 +429,8 @@ fn draw<DB: DrawingBackend>(
                 .enumerate()
                 .map(|(i, &s)| Circle::new((t(i), s), 6, blue.filled())),
         )
-        .map_err(plot_error)?
-        .label("data: cumulative sales")
-        .legend(data_key);
-    legend(&mut chart)?;
+        .map_err(plot_error)?;
+    draw_legend(&legend, &entries, 17)?;
     root.present().map_err(plot_error)
 }
 
@@ -485,17 +456,6 @@ fn axes<'a, DB: DrawingBackend + 'a>(
         .label_style((FONT, 17))
         .axis_desc_style((FONT, 19))
         .light_line_style(WHITE.mix(0.0))
-        .draw()
-        .map_err(plot_error)
-}
-
-fn legend<'a, DB: DrawingBackend + 'a>(chart: &mut Chart<'a, DB>) -> Result<()> {
-    chart
-        .configure_series_labels()
-        .position(SeriesLabelPosition::UpperLeft)
-        .label_font((FONT, 17))
-        .background_style(WHITE.mix(0.9))
-        .border_style(BLACK.mix(0.4))
         .draw()
         .map_err(plot_error)
 }
