@@ -4,6 +4,12 @@
 use super::{curve, load, mean_degree_of, mean_se, outbreaks, row, set, simulate, theory};
 use super::{Experiment, Scale};
 use crate::error::Result;
+use crate::results::plots;
+
+/// The quantity of the subcritical rows, drawn in a panel of their own.
+const SUBCRITICAL: &str = "mean outbreak, one seed (subcritical)";
+/// Its theory curve.
+const SUBCRITICAL_THEORY: &str = "E[outbreak] = 1 / (1 − cT), T < 1/c";
 use crate::scenario::Override;
 use std::path::Path;
 
@@ -34,7 +40,7 @@ pub(super) fn run(dir: &Path, scale: Scale) -> Result<Experiment> {
             .map(|r| f64::from(r.outcome.adopters))
             .collect();
         rows.push(row(
-            "mean outbreak, one seed (subcritical)",
+            SUBCRITICAL,
             format!("T = {t}"),
             t,
             mean_se(&sizes),
@@ -76,7 +82,11 @@ pub(super) fn run(dir: &Path, scale: Scale) -> Result<Experiment> {
         title: format!("Bond percolation on Erdős–Rényi (c = {c})"),
         axes: (
             "transmissibility T".into(),
-            "share of consumers / probability".into(),
+            plots::second_panel(
+                "share of consumers / probability",
+                "mean outbreak from one seed (consumers)",
+                &[SUBCRITICAL, SUBCRITICAL_THEORY],
+            ),
         ),
         curves: vec![
             (
@@ -87,10 +97,17 @@ pub(super) fn run(dir: &Path, scale: Scale) -> Result<Experiment> {
                 "S = 1 − (1 − ρ) exp(−cTS), ρ = 2%".into(),
                 curve(0.05, 0.65, |t| theory::er_outbreak_size_seeded(c, t, 0.02)),
             ),
+            (
+                SUBCRITICAL_THEORY.into(),
+                curve(0.02, 0.85 / c, |t| theory::er_subcritical_mean(c, t)),
+            ),
         ],
+        // The i-th series shares the i-th theory curve's colour; P(large outbreak)
+        // follows S = 1 − exp(−cTS) too, and comes last with its own colour and marker.
         plotted: vec![
             "large-outbreak share".into(),
             "final share, 2% seeded".into(),
+            SUBCRITICAL.into(),
             "P(large outbreak)".into(),
         ],
         rows,

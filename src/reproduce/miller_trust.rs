@@ -4,6 +4,7 @@
 use super::{load, mean_degree_of, outbreaks, row, simulate, theory};
 use super::{Experiment, Scale};
 use crate::error::Result;
+use crate::results::plots;
 use crate::scenario::Override;
 use std::path::Path;
 
@@ -50,7 +51,13 @@ pub(super) fn run(dir: &Path, scale: Scale) -> Result<Experiment> {
         name: "miller-trust",
         title: format!("Trust per consumer or per recommendation (c = {c}, trust {trust})"),
         axes: (
-            "0 = exposure mode, 1 = consumer mode".into(),
+            plots::categorical_axis(
+                "trust_mode",
+                &[
+                    "exposure (trust drawn per recommendation)",
+                    "consumer (trust drawn per consumer)",
+                ],
+            ),
             "share / probability".into(),
         ),
         curves: vec![
