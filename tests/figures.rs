@@ -335,3 +335,317 @@ fn documented_figure_commands_still_produce_their_figures() {
     // The README's comparison and the seven validation figures.
     assert!(checked >= 8, "{checked} figure commands");
 }
+
+/// One `<text>` of an SVG: its anchor point, font size, anchor and content.
+struct SvgText {
+    x: f64,
+    y: f64,
+    size: f64,
+    anchor: String,
+    rotated: bool,
+    text: String,
+}
+
+fn svg_texts(svg: &str) -> Vec<SvgText> {
+    let doc = roxmltree::Document::parse(svg).unwrap();
+    doc.descendants()
+        .filter(|n| n.has_tag_name("text"))
+        .map(|n| {
+            let num = |a: &str| n.attribute(a).unwrap_or("0").parse::<f64>().unwrap();
+            SvgText {
+                x: num("x"),
+                y: num("y"),
+                size: num("font-size"),
+                anchor: n.attribute("text-anchor").unwrap_or("start").to_string(),
+                rotated: n.attribute("transform").is_some(),
+                text: n.text().unwrap_or_default().trim().to_string(),
+            }
+        })
+        .collect()
+}
+
+/// The horizontal extent of a text, estimated at 0.55 em per character (DejaVu
+/// Sans averages about 0.5).
+fn text_extent(t: &SvgText) -> (f64, f64) {
+    let w = t.text.chars().count() as f64 * 0.55 * t.size;
+    match t.anchor.as_str() {
+        "middle" => (t.x - w / 2.0, t.x + w / 2.0),
+        "end" => (t.x - w, t.x),
+        _ => (t.x, t.x + w),
+    }
+}
+
+/// Points of every polyline and polygon with at least `min` points (the data).
+fn data_points(svg: &str, min: usize) -> Vec<(f64, f64)> {
+    let doc = roxmltree::Document::parse(svg).unwrap();
+    doc.descendants()
+        .filter(|n| n.has_tag_name("polyline") || n.has_tag_name("polygon"))
+        .filter_map(|n| n.attribute("points"))
+        .filter(|p| p.split_whitespace().count() >= min)
+        .flat_map(|p| {
+            p.split_whitespace()
+                .map(|xy| {
+                    let (x, y) = xy.split_once(',').unwrap();
+                    (x.parse().unwrap(), y.parse().unwrap())
+                })
+                .collect::<Vec<(f64, f64)>>()
+        })
+        .collect()
+}
+
+/// What every figure must satisfy: no NaN, every horizontal text inside the image,
+/// each `legend` label present, below the x axis's description `x_axis` (so outside
+/// the plotting area) and below every point of the lines and polygons with at least
+/// `min_points` points (none checked for 0).
+fn assert_readable(path: &Path, legend: &[&str], x_axis: &str, min_points: usize) {
+    let svg = std::fs::read_to_string(path).unwrap();
+    assert!(
+        !svg.contains("NaN"),
+        "{}: NaN in coordinates",
+        path.display()
+    );
+    let texts = svg_texts(&svg);
+    for t in texts.iter().filter(|t| !t.rotated) {
+        let (a, b) = text_extent(t);
+        assert!(
+            a >= -1.0 && b <= 1201.0,
+            "{}: \"{}\" spans {a:.0} to {b:.0}, outside the image",
+            path.display(),
+            t.text
+        );
+    }
+    let axis = texts
+        .iter()
+        .filter(|t| t.text.contains(x_axis))
+        .map(|t| t.y)
+        .fold(f64::NAN, f64::max);
+    assert!(axis.is_finite(), "{}: no axis \"{x_axis}\"", path.display());
+    let bottom = if min_points == 0 {
+        axis
+    } else {
+        let points = data_points(&svg, min_points);
+        assert!(!points.is_empty(), "{}: no data", path.display());
+        points.iter().map(|p| p.1).fold(axis, f64::max)
+    };
+    for label in legend {
+        // The lowest text holding the label: a title may name it too.
+        let t = texts
+            .iter()
+            .filter(|t| t.text.contains(label))
+            .max_by(|a, b| a.y.total_cmp(&b.y))
+            .unwrap_or_else(|| panic!("{}: no legend entry \"{label}\"", path.display()));
+        assert!(
+            t.y > bottom,
+            "{}: legend \"{}\" at y {} is not below the data (lowest at {bottom})",
+            path.display(),
+            t.text,
+            t.y
+        );
+    }
+}
+
+/// Rows of the PNG where column `x` has pixels of `colour`.
+fn rows_of_colour(image: &image::RgbImage, x: u32, colour: [u8; 3]) -> Vec<u32> {
+    (0..image.height())
+        .filter(|&y| image.get_pixel(x, y).0 == colour)
+        .collect()
+}
+
+#[test]
+fn conversion_figure_legend_below_the_data_and_no_dip_at_the_last_step() {
+    let dir = tempfile::tempdir().unwrap();
+    succeeds(&[
+        "run",
+        "scenarios/micro-advocates.toml",
+        "--replicates",
+        "40",
+        "--out",
+        dir.path().to_str().unwrap(),
+        "-q",
+    ]);
+    let folder = dir.path().join("micro-advocates");
+    assert_readable(
+        &folder.join("conversion.svg"),
+        &["5–95% of replicates", "conversions, mean", "aware, mean"],
+        "time step",
+        30,
+    );
+    assert_readable(
+        &folder.join("histogram.svg"),
+        &["replicates per bin"],
+        "final conversions (consumers)",
+        0,
+    );
+    // The mean curve is flat over its last steps: its pixels in the PNG are the same
+    // rows at the last step as a few steps earlier.
+    let svg = std::fs::read_to_string(folder.join("conversion.svg")).unwrap();
+    let doc = roxmltree::Document::parse(&svg).unwrap();
+    let line = doc
+        .descendants()
+        .find(|n| n.has_tag_name("polyline") && n.attribute("stroke") == Some("#1F77B4"))
+        .unwrap();
+    let points: Vec<(u32, u32)> = line
+        .attribute("points")
+        .unwrap()
+        .split_whitespace()
+        .map(|xy| {
+            let (x, y) = xy.split_once(',').unwrap();
+            (x.parse().unwrap(), y.parse().unwrap())
+        })
+        .collect();
+    let (last_x, last_y) = points[points.len() - 1];
+    let (before_x, before_y) = points[points.len() - 4];
+    assert_eq!(last_y, before_y, "the data are flat at the end");
+    let png = image::open(folder.join("conversion.png"))
+        .unwrap()
+        .to_rgb8();
+    let blue = [0x1F, 0x77, 0xB4];
+    let end = rows_of_colour(&png, last_x - 1, blue);
+    let earlier = rows_of_colour(&png, before_x + 2, blue);
+    assert!(!end.is_empty());
+    assert_eq!(end, earlier, "the line's end is drawn at another height");
+}
+
+#[test]
+fn histogram_marks_the_mean_and_its_confidence_interval() {
+    use wom::results::aggregate::Bin;
+    let dir = tempfile::tempdir().unwrap();
+    let bins: Vec<Bin> = (0..20)
+        .map(|i| Bin {
+            low: 100.0 + f64::from(i),
+            high: 101.0 + f64::from(i),
+            count: 10 - (i as i32 - 10).unsigned_abs().min(9),
+        })
+        .collect();
+    let (mean, low, high) = wom::results::plots::exact_mean_ci(&bins).unwrap();
+    assert!(low < mean && mean < high);
+    wom::results::plots::histogram(dir.path(), "synthetic", &bins, 100).unwrap();
+    assert_png(&dir.path().join("histogram.png"));
+    assert_readable(
+        &dir.path().join("histogram.svg"),
+        &["replicates per bin", "mean: ", "95% CI of the mean"],
+        "final conversions (consumers)",
+        0,
+    );
+}
+
+#[test]
+fn comparison_figure_dot_and_whisker_with_named_rows_and_money_units() {
+    let dir = tempfile::tempdir().unwrap();
+    let (folder, _) = compare_two(dir.path(), &[]);
+    let path = folder.join("comparison.svg");
+    assert_readable(
+        &path,
+        &[
+            "1 macro-influencer",
+            "500 micro-advocates",
+            "5–95% of replicates",
+            "95% CI of the mean",
+        ],
+        "conversions per 1,000 units of money spent",
+        30,
+    );
+    let svg = std::fs::read_to_string(&path).unwrap();
+    let texts = svg_texts(&svg);
+    assert!(
+        texts
+            .iter()
+            .any(|t| t.text == "conversions per 1,000 units of money spent"),
+        "the cost axis carries its unit"
+    );
+    // The scenario names label the rows of the right panel, top to bottom in order.
+    let rows: Vec<&SvgText> = texts
+        .iter()
+        .filter(|t| t.anchor == "end" && t.x > 600.0)
+        .filter(|t| t.text.contains("macro-influencer") || t.text.contains("micro-advocates"))
+        .collect();
+    assert_eq!(rows.len(), 2, "one tick label per scenario");
+    assert!(rows[0].text.contains("macro") && rows[0].y < rows[1].y);
+}
+
+#[test]
+fn a_long_title_fits_inside_the_image() {
+    let dir = tempfile::tempdir().unwrap();
+    let long = "A scenario whose name goes on and on, naming every creator tier, every \
+                referral programme and every budget split one could think of in one title";
+    let scenario = dir.path().join("long.toml");
+    std::fs::write(
+        &scenario,
+        format!("name = \"{long}\"\n[simulation]\nreplicates = 5\nsteps = 5\n[population]\ngenerator = \"complete\"\nnodes = 500\n[advocates]\ncount = 20\n"),
+    )
+    .unwrap();
+    let out = dir.path().join("out");
+    succeeds(&[
+        "run",
+        scenario.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "-q",
+    ]);
+    let folder = std::fs::read_dir(&out)
+        .unwrap()
+        .next()
+        .unwrap()
+        .unwrap()
+        .path();
+    assert_readable(
+        &folder.join("conversion.svg"),
+        &["conversions, mean"],
+        "time step",
+        5,
+    );
+    assert_readable(
+        &folder.join("histogram.svg"),
+        &["replicates per bin"],
+        "final conversions",
+        0,
+    );
+}
+
+#[test]
+fn validation_figures_have_categories_panels_and_distinct_markers() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().to_str().unwrap();
+    for name in ["miller-trust", "er-percolation"] {
+        succeeds(&[
+            "reproduce",
+            name,
+            "--replicates",
+            "20",
+            "--nodes",
+            "2000",
+            "--out",
+            out,
+            "--force",
+        ]);
+    }
+    let miller = dir.path().join("validation/miller-trust/validation.svg");
+    assert_readable(
+        &miller,
+        &["theory: ", "wom: ", "95% CI of the mean"],
+        "trust_mode",
+        0,
+    );
+    let svg = std::fs::read_to_string(&miller).unwrap();
+    let texts = svg_texts(&svg);
+    for category in ["exposure", "consumer"] {
+        assert!(
+            texts.iter().any(|t| t.text.starts_with(category)),
+            "the {category} category is labelled"
+        );
+    }
+    // Theory as marks per category, not a line between them: no theory line spans
+    // the two categories.
+    assert!(data_points(&svg, 3).is_empty(), "theory drawn as a line");
+    let er = dir.path().join("validation/er-percolation/validation.svg");
+    assert_readable(
+        &er,
+        &["subcritical", "95% CI of the mean"],
+        "transmissibility T",
+        30,
+    );
+    let svg = std::fs::read_to_string(&er).unwrap();
+    assert!(svg_texts(&svg)
+        .iter()
+        .any(|t| t.text.contains("mean outbreak from one seed (consumers)")));
+}
