@@ -439,13 +439,8 @@ pub fn table(c: &Comparison) -> String {
         // A portfolio's channels, one line each, under the scenario (up to
         // TABLE_CHANNELS of them; all are in comparison.json and channels.csv).
         if s.channels.len() > TABLE_CHANNELS {
-            let folder = s.folder.join("channels.csv");
             rows.push([
-                format!(
-                    "  {} channels: see {}",
-                    s.channels.len() - 1,
-                    folder.display()
-                ),
+                format!("  {} channels: see its channels.csv", s.channels.len() - 1),
                 String::new(),
                 String::new(),
                 String::new(),
