@@ -514,7 +514,7 @@ fn histogram_marks_the_mean_and_its_confidence_interval() {
         .map(|i| Bin {
             low: 100.0 + f64::from(i),
             high: 101.0 + f64::from(i),
-            count: 10 - (i as i32 - 10).unsigned_abs().min(9),
+            count: 10 - (i - 10).unsigned_abs().min(9),
         })
         .collect();
     let (mean, low, high) = wom::results::plots::exact_mean_ci(&bins).unwrap();
