@@ -510,7 +510,7 @@ fn conversion_figure_legend_below_the_data_and_no_dip_at_the_last_step() {
 fn histogram_marks_the_mean_and_its_confidence_interval() {
     use wom::results::aggregate::Bin;
     let dir = tempfile::tempdir().unwrap();
-    let bins: Vec<Bin> = (0..20)
+    let bins: Vec<Bin> = (0..20i32)
         .map(|i| Bin {
             low: 100.0 + f64::from(i),
             high: 101.0 + f64::from(i),
