@@ -9,3 +9,6 @@ pub mod bass_fit;
 pub mod calibrate;
 pub mod evaluate;
 pub mod sales;
+pub mod sobol;
+mod special;
+pub mod uncertain;
