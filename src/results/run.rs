@@ -112,7 +112,14 @@ pub fn run(scenario: &Scenario, dir: &Path, options: RunOptions) -> Result<RunRe
     replicates_file.commit()?;
     let title = scenario.title();
     plots::conversion(dir, &title, &aggregates.rows, aggregates.replicates)?;
-    plots::histogram(dir, &title, &aggregates.histogram, aggregates.replicates)?;
+    let c = &summary.finals.conversions;
+    plots::histogram_with_mean(
+        dir,
+        &title,
+        &aggregates.histogram,
+        aggregates.replicates,
+        Some((c.mean, c.ci95_low, c.ci95_high)),
+    )?;
     Ok(RunResult {
         summary,
         aggregates,
