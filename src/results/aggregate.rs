@@ -188,7 +188,10 @@ impl Aggregates {
 impl Aggregator {
     /// An aggregator whose scratch file lives in `dir`.
     pub fn new(steps: u32, dir: &Path) -> Result<Self> {
-        let path = dir.join(".bands.partial");
+        let path = dir.join(format!(
+            ".bands.{}.partial",
+            crate::results::staging::unique_suffix()
+        ));
         let file = File::create(&path).map_err(|e| write_error(&path, e))?;
         Ok(Aggregator {
             steps: steps as usize,
@@ -300,6 +303,9 @@ impl Aggregator {
                 let mut header = [0u8; 4];
                 reader.read_exact(&mut header).map_err(read_err)?;
                 let settled = u32::from_le_bytes(header) as usize;
+                if settled >= live {
+                    return Err(not_ours(&path));
+                }
                 let record = &mut record[..8 * (settled + 1)];
                 reader.read_exact(record).map_err(read_err)?;
                 for j in 0..width {
@@ -307,6 +313,9 @@ impl Aggregator {
                     conversions[j * r + i] = f64::from(word(record, at));
                     aware[j * r + i] = f64::from(word(record, at + 4));
                 }
+            }
+            if first == 0 && reader.read(&mut [0u8; 1]).map_err(read_err)? != 0 {
+                return Err(not_ours(&path));
             }
             // Where every replicate has settled, a step repeats the previous one
             // and so do its bands. Compared before the bands reorder the columns.
@@ -401,6 +410,14 @@ impl Aggregator {
 /// The header of `replicates.csv`.
 pub const REPLICATES_HEADER: &str =
     "replicate,adopters,conversions,aware,from_influencer,from_advocates,from_word_of_mouth,from_organic,peak_step,half_step\n";
+
+/// A scratch file that does not hold what this run wrote (another process wrote it).
+fn not_ours(path: &Path) -> WomError {
+    WomError::Runtime(format!(
+        "the scratch file {} does not hold what this run wrote (did another process write to it?)",
+        path.display()
+    ))
+}
 
 /// One row of `replicates.csv`.
 pub fn replicate_row(

@@ -12,6 +12,7 @@ use crate::results::aggregate::{self, num};
 use crate::results::channels::ChannelRow;
 use crate::results::plots::{self, ComparedSeries};
 use crate::results::run::{self as runner, RunOptions, RunResult};
+use crate::results::staging::{self, Staging};
 use crate::scenario::Scenario;
 use serde::Serialize;
 use std::path::{Path, PathBuf};
@@ -534,17 +535,47 @@ pub fn check_distinct(files: &[PathBuf]) -> Result<()> {
 
 /// Run every scenario into `dir/<stem>/`, then write `comparison.csv`,
 /// `comparison.json` and the comparison figure into `dir`.
+///
+/// The whole folder, run folders included, is written into a temporary folder
+/// beside `dir` and replaces it at the end ([`Staging`]), under `dir`'s lock.
 pub fn compare(scenarios: &[Scenario], dir: &Path, options: RunOptions) -> Result<Comparison> {
+    struct Release<'a>(&'a Path);
+    impl Drop for Release<'_> {
+        fn drop(&mut self) {
+            staging::release(self.0);
+        }
+    }
+    staging::lock(dir)?;
+    let _release = Release(dir);
+    let stage = Staging::new(dir)?;
+    let comparison = compare_into(scenarios, stage.path(), dir, options)
+        .map_err(|e| staging::rename_in_error(e, stage.path(), dir))?;
+    stage.commit()?;
+    Ok(comparison)
+}
+
+/// [`compare`] into the folder `dir` itself, which will become `final_dir` (the
+/// run folders named in the comparison).
+fn compare_into(
+    scenarios: &[Scenario],
+    dir: &Path,
+    final_dir: &Path,
+    options: RunOptions,
+) -> Result<Comparison> {
     let names = folder_names(scenarios);
     let mut runs = Vec::new();
     let mut folders = Vec::new();
     for (s, name) in scenarios.iter().zip(&names) {
         let folder = dir.join(name);
-        runner::prepare_output_dir(&folder, true)?;
         runs.push(runner::run(s, &folder, options)?);
+        // The run's lock file, inside this process's own temporary folder.
+        let _ = std::fs::remove_file(staging::lock_path(&folder));
         folders.push(folder);
     }
-    let comparison = analyse(scenarios, &runs, &folders)?;
+    let mut comparison = analyse(scenarios, &runs, &folders)?;
+    for (c, name) in comparison.scenarios.iter_mut().zip(&names) {
+        c.folder = final_dir.join(name);
+    }
     aggregate::write_file(
         &dir.join("comparison.csv"),
         comparison_csv(&comparison).as_bytes(),

@@ -20,7 +20,11 @@ impl AtomicFile {
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
-        let temp = target.with_file_name(format!(".{name}.partial"));
+        // The run's own name: two processes writing one folder never share it.
+        let temp = target.with_file_name(format!(
+            ".{name}.{}.partial",
+            crate::results::staging::unique_suffix()
+        ));
         let file = File::create(&temp).map_err(|e| write_error(&temp, e))?;
         Ok(AtomicFile {
             temp,

@@ -1,6 +1,7 @@
 //! Results: aggregates over replicates ([`aggregate`]), per-channel results
 //! ([`channels`]), the `summary.json` schema
 //! ([`summary`]), atomic file writing ([`files`]), the files a run writes ([`run`]),
+//! result folders locked and replaced as a whole ([`staging`]),
 //! figures ([`plots`]) and paired comparisons ([`compare`]).
 
 pub mod aggregate;
@@ -10,4 +11,5 @@ pub mod files;
 pub mod fit;
 pub mod plots;
 pub mod run;
+pub mod staging;
 pub mod summary;

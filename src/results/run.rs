@@ -7,6 +7,7 @@ use crate::results::aggregate::{self, Aggregates, Aggregator};
 use crate::results::channels;
 use crate::results::files::{self, AtomicFile};
 use crate::results::plots;
+use crate::results::staging::{self, Staging};
 use crate::results::summary::{RunSummary, Timing};
 use crate::scenario::Scenario;
 use crate::sim::runner::simulate;
@@ -22,9 +23,12 @@ pub struct RunOptions {
     pub progress: bool,
 }
 
-/// Check the output folder before anything long starts: create it, and refuse to
-/// overwrite earlier results unless `force`.
+/// Check the output folder before anything long starts: take its lock (waiting
+/// for another process writing it, [`staging::lock`]; held until [`run`] ends, or
+/// until this process exits), create it, and refuse to overwrite earlier results
+/// unless `force`.
 pub fn prepare_output_dir(dir: &Path, force: bool) -> Result<()> {
+    staging::lock(dir)?;
     if dir.exists() {
         if !dir.is_dir() {
             return Err(WomError::input(
@@ -67,7 +71,27 @@ pub struct RunResult {
 /// Run `scenario` and write `curves.csv`, `replicates.csv`, `summary.json` and the
 /// figures (`conversion`, `histogram`, PNG and SVG) into `dir` (which
 /// [`prepare_output_dir`] has checked). Uses the current rayon pool.
+///
+/// The set is written into a temporary folder beside `dir` and replaces `dir` as a
+/// whole at the end ([`Staging`]), under the folder's lock (released on return).
 pub fn run(scenario: &Scenario, dir: &Path, options: RunOptions) -> Result<RunResult> {
+    struct Release<'a>(&'a Path);
+    impl Drop for Release<'_> {
+        fn drop(&mut self) {
+            staging::release(self.0);
+        }
+    }
+    staging::lock(dir)?;
+    let _release = Release(dir);
+    let stage = Staging::new(dir)?;
+    let result = write_run(scenario, stage.path(), options)
+        .map_err(|e| staging::rename_in_error(e, stage.path(), dir))?;
+    stage.commit()?;
+    Ok(result)
+}
+
+/// [`run`] into the folder `dir` itself.
+fn write_run(scenario: &Scenario, dir: &Path, options: RunOptions) -> Result<RunResult> {
     let start = Instant::now();
     let mut aggregator = Aggregator::new(scenario.simulation.steps, dir)?;
     let replicates_path = dir.join("replicates.csv");
@@ -118,7 +142,11 @@ pub fn run(scenario: &Scenario, dir: &Path, options: RunOptions) -> Result<RunRe
         &title,
         &aggregates.histogram,
         aggregates.replicates,
-        Some((c.mean, c.ci95_low, c.ci95_high)),
+        Some(plots::MeanCi {
+            mean: c.mean,
+            ci95_low: c.ci95_low,
+            ci95_high: c.ci95_high,
+        }),
     )?;
     Ok(RunResult {
         summary,
