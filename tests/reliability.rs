@@ -399,3 +399,23 @@ fn a_power_law_is_estimated_from_its_mean_degree() {
     assert!(bytes > 200_000_000, "{}", wom::graph::human_bytes(bytes));
     assert!(wom::graph::check_memory(&spec, Some(16_000_000_000)).is_ok());
 }
+
+/// Every simulation thread's scratch is counted: 18 bytes a consumer a thread,
+/// 16 more with the threshold and bass counters.
+#[test]
+fn the_run_estimate_counts_every_threads_scratch() {
+    use wom::scenario::PopulationSpec;
+    let spec = PopulationSpec::BarabasiAlbert {
+        nodes: 1_000_000,
+        attach: 5,
+    };
+    let build = wom::graph::estimate_bytes(&spec);
+    assert_eq!(
+        wom::graph::estimate_run_bytes(&spec, 4, false) - build,
+        4 * 18 * 1_000_000
+    );
+    assert_eq!(
+        wom::graph::estimate_run_bytes(&spec, 4, true) - build,
+        4 * 34 * 1_000_000
+    );
+}

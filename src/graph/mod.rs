@@ -168,13 +168,19 @@ pub fn estimate_bytes(spec: &PopulationSpec) -> u64 {
                 crate::scenario::DegreeDistribution::Table(rows) => {
                     rows.iter().map(|&(k, s)| f64::from(k) * s).sum::<f64>()
                 }
-                crate::scenario::DegreeDistribution::PowerLaw { max, .. } => {
-                    // Upper bound: the mean of a truncated power law is below max.
-                    f64::from(*max).min(1000.0)
+                crate::scenario::DegreeDistribution::PowerLaw { exponent, min, max } => {
+                    power_law_mean(*exponent, *min, *max)
                 }
             };
+            // The sampler's table of cumulative weights (power law, 8 bytes a degree).
+            let table = match degrees {
+                crate::scenario::DegreeDistribution::PowerLaw { min, max, .. } => {
+                    8 * (u64::from(*max) - u64::from(*min) + 1)
+                }
+                crate::scenario::DegreeDistribution::Table(_) => 0,
+            };
             // Stubs (8 bytes per tie) and a hash set of ties (~16) for the repair.
-            freeze(f64::from(*nodes), f64::from(*nodes) * mean / 2.0, 24.0)
+            freeze(f64::from(*nodes), f64::from(*nodes) * mean / 2.0, 24.0) + table
         }
         PopulationSpec::StochasticBlock {
             blocks,
@@ -204,24 +210,136 @@ pub fn estimate_bytes(spec: &PopulationSpec) -> u64 {
     }
 }
 
-/// Bytes of memory available to this process, from /proc/meminfo where it exists.
+/// The mean degree of P(k) ∝ k^-exponent on min..=max: summed exactly over the
+/// first million degrees, the rest by the integral (a sum of max − min + 1 terms
+/// would take as long as the sampler's table). `max` when it cannot be computed.
+pub fn power_law_mean(exponent: f64, min: u32, max: u32) -> f64 {
+    const EXACT: u32 = 1_000_000;
+    let (mut weight, mut moment) = (0.0f64, 0.0f64);
+    let exact_end = max.min(min.saturating_add(EXACT));
+    for k in min..=exact_end {
+        let w = f64::from(k).powf(-exponent);
+        weight += w;
+        moment += f64::from(k) * w;
+    }
+    if exact_end < max {
+        // ∫ x^-s dx from lo to hi.
+        let integral = |s: f64, lo: f64, hi: f64| {
+            if (s - 1.0).abs() < 1e-12 {
+                (hi / lo).ln()
+            } else {
+                (hi.powf(1.0 - s) - lo.powf(1.0 - s)) / (1.0 - s)
+            }
+        };
+        let (lo, hi) = (f64::from(exact_end) + 0.5, f64::from(max) + 0.5);
+        weight += integral(exponent, lo, hi);
+        moment += integral(exponent - 1.0, lo, hi);
+    }
+    let mean = moment / weight;
+    if mean.is_finite() && mean > 0.0 {
+        mean.clamp(f64::from(min), f64::from(max))
+    } else {
+        f64::from(max)
+    }
+}
+
+/// Bytes one simulation thread keeps per consumer (`sim::engine::Scratch`): the
+/// state (2 bytes) and the seeding marks and permutation (16); threshold and bass
+/// add their counters ([`SCRATCH_EXTRA_PER_NODE`]).
+pub const SCRATCH_PER_NODE: u64 = 18;
+
+/// Per consumer and thread, the counters of the threshold and bass rules.
+pub const SCRATCH_EXTRA_PER_NODE: u64 = 16;
+
+/// Peak bytes to build the population of `spec` and simulate it on `threads`
+/// threads, each with its own scratch ([`SCRATCH_PER_NODE`], plus
+/// [`SCRATCH_EXTRA_PER_NODE`] when `counters`).
+pub fn estimate_run_bytes(spec: &PopulationSpec, threads: usize, counters: bool) -> u64 {
+    let per_node = SCRATCH_PER_NODE + if counters { SCRATCH_EXTRA_PER_NODE } else { 0 };
+    let nodes = match spec {
+        PopulationSpec::EdgeList { .. } => 0, // unknown before reading; in the file estimate
+        other => other.nodes().unwrap_or(0),
+    };
+    estimate_bytes(spec).saturating_add(per_node * nodes * threads.max(1) as u64)
+}
+
+/// Bytes of memory available to this process: the smallest of MemAvailable
+/// (/proc/meminfo), the room left under RLIMIT_AS (the limit minus the address
+/// space in use), and the room left in the cgroup v2 (memory.max − memory.current).
+/// None when none of them is known.
 pub fn available_memory() -> Option<u64> {
-    let info = std::fs::read_to_string("/proc/meminfo").ok()?;
-    let line = info.lines().find(|l| l.starts_with("MemAvailable:"))?;
+    [meminfo_available(), rlimit_room(), cgroup_room()]
+        .into_iter()
+        .flatten()
+        .min()
+}
+
+/// A `Key: N kB` line of a /proc file, in bytes.
+fn proc_kib(file: &str, key: &str) -> Option<u64> {
+    let info = std::fs::read_to_string(file).ok()?;
+    let line = info.lines().find(|l| l.starts_with(key))?;
     let kib: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
     Some(kib * 1024)
 }
 
+fn meminfo_available() -> Option<u64> {
+    proc_kib("/proc/meminfo", "MemAvailable:")
+}
+
+fn rlimit_room() -> Option<u64> {
+    let limit = rustix::process::getrlimit(rustix::process::Resource::As).current?;
+    let used = proc_kib("/proc/self/status", "VmSize:").unwrap_or(0);
+    Some(limit.saturating_sub(used))
+}
+
+fn cgroup_room() -> Option<u64> {
+    // "0::/path" on cgroup v2; the files are under /sys/fs/cgroup/path.
+    let cgroup = std::fs::read_to_string("/proc/self/cgroup").ok()?;
+    let path = cgroup.lines().find_map(|l| l.strip_prefix("0::"))?;
+    let dir = std::path::Path::new("/sys/fs/cgroup").join(path.trim_start_matches('/'));
+    let read = |name: &str| -> Option<u64> {
+        std::fs::read_to_string(dir.join(name))
+            .or_else(|_| std::fs::read_to_string(std::path::Path::new("/sys/fs/cgroup").join(name)))
+            .ok()?
+            .trim()
+            .parse()
+            .ok() // "max": no limit
+    };
+    let max = read("memory.max")?;
+    Some(max.saturating_sub(read("memory.current").unwrap_or(0)))
+}
+
 /// Refuse, before allocating, a population that would not fit in `available` bytes.
 pub fn check_memory(spec: &PopulationSpec, available: Option<u64>) -> Result<()> {
-    let needed = estimate_bytes(spec);
+    check_bytes(spec, estimate_bytes(spec), available, "to build")
+}
+
+/// Refuse a population whose build and simulation ([`estimate_run_bytes`]) would
+/// not fit in `available` bytes.
+pub fn check_run_memory(
+    spec: &PopulationSpec,
+    threads: usize,
+    counters: bool,
+    available: Option<u64>,
+) -> Result<()> {
+    let needed = estimate_run_bytes(spec, threads, counters);
+    let what = format!("to build and simulate on {threads} threads");
+    check_bytes(spec, needed, available, &what)
+}
+
+fn check_bytes(
+    spec: &PopulationSpec,
+    needed: u64,
+    available: Option<u64>,
+    what: &str,
+) -> Result<()> {
     let Some(available) = available else {
         return Ok(());
     };
     if needed > available {
         return Err(WomError::input(
             Diagnostic::new(format!(
-                "this {} population needs about {} of memory to build, but only {} is available",
+                "this {} population needs about {} of memory {what}, but only {} is available",
                 spec.generator_name(),
                 human_bytes(needed),
                 human_bytes(available)

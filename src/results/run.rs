@@ -92,6 +92,14 @@ pub fn run(scenario: &Scenario, dir: &Path, options: RunOptions) -> Result<RunRe
 
 /// [`run`] into the folder `dir` itself.
 fn write_run(scenario: &Scenario, dir: &Path, options: RunOptions) -> Result<RunResult> {
+    // The population and every thread's scratch, before anything is allocated.
+    let counters = !matches!(scenario.word_of_mouth.rule, crate::scenario::Rule::Cascade);
+    crate::graph::check_run_memory(
+        &scenario.population,
+        rayon::current_num_threads(),
+        counters,
+        crate::graph::available_memory(),
+    )?;
     let start = Instant::now();
     let mut aggregator = Aggregator::new(scenario.simulation.steps, dir)?;
     let replicates_path = dir.join("replicates.csv");
