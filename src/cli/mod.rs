@@ -10,6 +10,7 @@ mod fit;
 mod graph;
 mod reproduce;
 mod run;
+mod sensitivity;
 mod validate;
 
 pub use run::output_folder_name;
@@ -195,6 +196,28 @@ enum Command {
         #[command(flatten)]
         options: ScenarioOptions,
     },
+    /// Which uncertain assumption moves the result most: Sobol' indices, a
+    /// tornado and the metric's spread over the scenario's [uncertain] table
+    /// (docs/decisions.md)
+    Sensitivity {
+        /// Scenario file (.toml) with an [uncertain] table
+        #[arg(value_name = "SCENARIO")]
+        file: PathBuf,
+        /// Another scenario, given the same drawn assumptions: reports p_better,
+        /// the chance the first beats it
+        #[arg(long, value_name = "B.toml")]
+        against: Option<PathBuf>,
+        /// Base samples N of the Saltelli design: N (k + 2) evaluations for k assumptions
+        #[arg(long, value_name = "N", default_value_t = 256, value_parser = clap::value_parser!(u32).range(2..=1_000_000))]
+        samples: u32,
+        /// What to judge
+        #[arg(long, value_enum, default_value = "conversions")]
+        metric: crate::decide::evaluate::Metric,
+        #[command(flatten)]
+        simulation: SimulationOptions,
+        #[command(flatten)]
+        options: ScenarioOptions,
+    },
     /// Fit a model to data: the Bass model to a sales series (docs/calibration.md)
     Fit {
         /// Sales per period: a CSV file with columns `period` (1 = first period
@@ -283,6 +306,21 @@ fn dispatch(cli: Cli) -> Result<()> {
             json,
             options,
         } => graph::graph(&file, json, &options.overrides()),
+        Command::Sensitivity {
+            file,
+            against,
+            samples,
+            metric,
+            simulation,
+            options,
+        } => sensitivity::sensitivity(
+            &file,
+            against.as_deref(),
+            samples as usize,
+            metric,
+            &simulation,
+            &options,
+        ),
         Command::Fit {
             bass,
             out,

@@ -9,6 +9,7 @@ pub mod bass_fit;
 pub mod calibrate;
 pub mod evaluate;
 pub mod sales;
+pub mod sensitivity;
 pub mod sobol;
 mod special;
 pub mod uncertain;

@@ -11,5 +11,6 @@ pub mod files;
 pub mod fit;
 pub mod plots;
 pub mod run;
+pub mod sensitivity;
 pub mod staging;
 pub mod summary;

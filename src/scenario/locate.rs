@@ -44,6 +44,20 @@ impl<'a> Locator<'a> {
     /// A field set with `--set` is attributed to that flag. A field that is not in
     /// the file is located at the nearest enclosing table that is.
     pub fn diagnostic(&self, field: &str, message: impl Into<String>, at_key: bool) -> Diagnostic {
+        let segments: Vec<&str> = field.split('.').collect();
+        self.diagnostic_at(&segments, field, message, at_key)
+    }
+
+    /// [`Locator::diagnostic`] for a field given as its keys (`segments`), for keys
+    /// that hold dots themselves (`[uncertain] "word_of_mouth.reach" = …`), named
+    /// `field` in the message.
+    pub fn diagnostic_at(
+        &self,
+        segments: &[&str],
+        field: &str,
+        message: impl Into<String>,
+        at_key: bool,
+    ) -> Diagnostic {
         let message = message.into();
         if let Some(o) = self
             .overrides
@@ -56,18 +70,17 @@ impl<'a> Locator<'a> {
                 .field(field);
         }
         let mut d = Diagnostic::new(message).file(self.path).field(field);
-        if let Some(offset) = self.offset_of(field, at_key) {
+        if let Some(offset) = self.offset_of(segments, at_key) {
             let (line, column) = self.line_column(offset);
             d = d.at(line, Some(column));
         }
         d
     }
 
-    fn offset_of(&self, field: &str, at_key: bool) -> Option<usize> {
+    fn offset_of(&self, segments: &[&str], at_key: bool) -> Option<usize> {
         let document = self.document.as_ref()?;
-        let segments: Vec<&str> = field.split('.').collect();
         let top = document.as_item().as_table_like()?;
-        offset_in(top, &segments, at_key, None)
+        offset_in(top, segments, at_key, None)
     }
 }
 

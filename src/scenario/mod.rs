@@ -17,6 +17,7 @@ use serde::Serialize;
 use std::path::{Path, PathBuf};
 
 pub use overrides::Override;
+pub use validate::{assumption_range, is_population_key, FieldRange, ASSUMPTION_KEYS};
 pub use write::to_toml;
 
 /// Degree distribution of the configuration model.
@@ -57,6 +58,10 @@ pub struct Scenario {
     /// The audience-size law of `reach = "by_audience"`.
     pub engagement: Engagement,
     pub economics: Economics,
+    /// `[uncertain]`: assumptions and their distributions, in file order (used by
+    /// `wom sensitivity`; empty when the table is absent).
+    #[serde(serialize_with = "serialize_uncertain")]
+    pub uncertain: Vec<(String, crate::decide::uncertain::Uncertain)>,
     /// Where the scenario came from, to locate problems found later (when the
     /// population is built). Not part of the resolved scenario's value.
     #[serde(skip)]
@@ -156,6 +161,14 @@ pub enum PopulationSpec {
         directed: bool,
         weighted: bool,
     },
+}
+
+/// `[uncertain]` as a map from key to distribution, in file order.
+fn serialize_uncertain<S: serde::Serializer>(
+    uncertain: &[(String, crate::decide::uncertain::Uncertain)],
+    serializer: S,
+) -> std::result::Result<S::Ok, S::Error> {
+    serializer.collect_map(uncertain.iter().map(|(k, d)| (k, d)))
 }
 
 fn serialize_degrees<S: serde::Serializer>(

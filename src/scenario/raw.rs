@@ -24,6 +24,9 @@ pub struct RawScenario {
     pub market: Option<RawMarket>,
     pub engagement: Option<RawEngagement>,
     pub economics: Option<RawEconomics>,
+    /// `[uncertain]`: dotted field → distribution table, in file order (read by
+    /// `validate/uncertain.rs`).
+    pub uncertain: Option<toml::Table>,
     /// The `[influencer]` / `[[influencer]]` tables, each with the name its
     /// messages use (`influencer` or `influencer[i]`).
     #[serde(skip)]

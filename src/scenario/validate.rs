@@ -10,6 +10,9 @@ use super::*;
 use crate::error::{Diagnostic, Result, WomError};
 
 mod channels;
+mod uncertain;
+
+pub use uncertain::{assumption_range, is_population_key, FieldRange, ASSUMPTION_KEYS};
 
 /// The largest population: node ids are `u32`, and one value is kept as a sentinel.
 pub const MAX_NODES: u64 = u32::MAX as u64 - 1;
@@ -238,6 +241,15 @@ pub fn resolve(raw: RawScenario, path: &Path, locator: &Locator<'_>) -> Result<S
         ),
     };
 
+    let uncertain = uncertain::uncertain(
+        &mut c,
+        raw.uncertain,
+        population.as_ref(),
+        &word_of_mouth,
+        &influencers,
+        &programmes,
+    );
+
     if !c.errors.is_empty() {
         // Report in reading order; diagnostics without a line (from --set) come first.
         c.errors.sort_by_key(|d| (d.line, d.column));
@@ -255,6 +267,7 @@ pub fn resolve(raw: RawScenario, path: &Path, locator: &Locator<'_>) -> Result<S
         market,
         engagement,
         economics,
+        uncertain,
         origin: Origin::default(),
     })
 }

@@ -62,6 +62,14 @@ pub fn to_toml(s: &Scenario) -> String {
         s.economics.value_per_conversion.into(),
     );
     top.insert("economics".into(), Value::Table(economics));
+    if !s.uncertain.is_empty() {
+        let uncertain = s
+            .uncertain
+            .iter()
+            .map(|(key, d)| (key.clone(), Value::Table(d.to_toml())))
+            .collect();
+        top.insert("uncertain".into(), Value::Table(uncertain));
+    }
     toml::to_string(&top).expect("a table of plain values serialises")
 }
 
