@@ -5,11 +5,13 @@
 //! printed as `error: …` lines on stderr; a closed stdout (`wom graph … | head`) is
 //! not an error.
 
+mod breakeven;
 mod compare;
 mod fit;
 mod graph;
 mod reproduce;
 mod run;
+mod sweep;
 mod sensitivity;
 mod validate;
 
@@ -218,6 +220,50 @@ enum Command {
         #[command(flatten)]
         options: ScenarioOptions,
     },
+    /// Run a scenario over a grid of one or two keys, same seed at every point
+    /// (docs/decisions.md)
+    Sweep {
+        /// Scenario file (.toml)
+        #[arg(value_name = "SCENARIO")]
+        file: PathBuf,
+        /// KEY=VALUES: a list (0.05,0.1,0.2) or a grid LO..HI:N (N points, ends
+        /// included); once for a line, twice for a heat map
+        #[arg(long = "vary", value_name = "KEY=VALUES", required = true)]
+        vary: Vec<String>,
+        /// Compare every point with this scenario (diff, its 95% CI, p_better)
+        #[arg(long, value_name = "B.toml")]
+        against: Option<PathBuf>,
+        /// What to judge
+        #[arg(long, value_enum, default_value = "conversions")]
+        metric: crate::decide::evaluate::Metric,
+        #[command(flatten)]
+        simulation: SimulationOptions,
+        #[command(flatten)]
+        options: ScenarioOptions,
+    },
+    /// The value of B's KEY at which B's mean metric equals A's, with a 95% CI
+    /// (docs/decisions.md)
+    Breakeven {
+        /// The scenario to match (.toml)
+        #[arg(value_name = "A")]
+        a: PathBuf,
+        /// The scenario whose KEY is solved for (.toml)
+        #[arg(value_name = "B")]
+        b: PathBuf,
+        /// B's numeric key, e.g. advocates.count
+        #[arg(long, value_name = "KEY")]
+        solve: String,
+        /// Where to search, LO..HI (default: B's value / 4 to x 4; [0, 1] for a probability)
+        #[arg(long, value_name = "LO..HI")]
+        range: Option<String>,
+        /// What to judge
+        #[arg(long, value_enum, default_value = "conversions")]
+        metric: crate::decide::evaluate::Metric,
+        #[command(flatten)]
+        simulation: SimulationOptions,
+        #[command(flatten)]
+        options: ScenarioOptions,
+    },
     /// Fit a model to data: the Bass model to a sales series (docs/calibration.md)
     Fit {
         /// Sales per period: a CSV file with columns `period` (1 = first period
@@ -317,6 +363,38 @@ fn dispatch(cli: Cli) -> Result<()> {
             &file,
             against.as_deref(),
             samples as usize,
+            metric,
+            &simulation,
+            &options,
+        ),
+        Command::Sweep {
+            file,
+            vary,
+            against,
+            metric,
+            simulation,
+            options,
+        } => sweep::sweep(
+            &file,
+            &vary,
+            against.as_deref(),
+            metric,
+            &simulation,
+            &options,
+        ),
+        Command::Breakeven {
+            a,
+            b,
+            solve,
+            range,
+            metric,
+            simulation,
+            options,
+        } => breakeven::breakeven(
+            &a,
+            &b,
+            &solve,
+            range.as_deref(),
             metric,
             &simulation,
             &options,

@@ -6,10 +6,12 @@
 //! produces are written by [`crate::results::fit`].
 
 pub mod bass_fit;
+pub mod breakeven;
 pub mod calibrate;
 pub mod evaluate;
 pub mod sales;
 pub mod sensitivity;
 pub mod sobol;
+pub mod sweep;
 mod special;
 pub mod uncertain;

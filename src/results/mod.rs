@@ -5,6 +5,7 @@
 //! figures ([`plots`]) and paired comparisons ([`compare`]).
 
 pub mod aggregate;
+pub mod breakeven;
 pub mod channels;
 pub mod compare;
 pub mod files;
@@ -14,3 +15,4 @@ pub mod run;
 pub mod sensitivity;
 pub mod staging;
 pub mod summary;
+pub mod sweep;
