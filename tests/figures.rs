@@ -517,8 +517,8 @@ fn histogram_marks_the_mean_and_its_confidence_interval() {
             count: 10 - (i - 10).unsigned_abs().min(9),
         })
         .collect();
-    let (mean, low, high) = wom::results::plots::exact_mean_ci(&bins).unwrap();
-    assert!(low < mean && mean < high);
+    let ci = wom::results::plots::exact_mean_ci(&bins).unwrap();
+    assert!(ci.ci95_low < ci.mean && ci.mean < ci.ci95_high);
     wom::results::plots::histogram(dir.path(), "synthetic", &bins, 100).unwrap();
     assert_png(&dir.path().join("histogram.png"));
     assert_readable(

@@ -72,6 +72,7 @@ pub(super) fn run(dir: &Path, scale: Scale) -> Result<Experiment> {
         name: "bass",
         title: format!("Bass on a well-mixed population (p = {p}, q = {q})"),
         axes: ("time step dt".into(), "largest gap in adopted share".into()),
+        layout: Default::default(),
         curves: vec![(
             "max |discrete map − closed form|".into(),
             [1.0, 0.5, 0.2, 0.1, 0.05, 0.02]

@@ -45,6 +45,7 @@ pub(super) fn run(dir: &Path, scale: Scale) -> Result<Experiment> {
         name: "bass-ring",
         title: format!("Bass on a ring (p = {p}, q = {q}, dt = {dt})"),
         axes: ("time t".into(), "adopted share".into()),
+        layout: Default::default(),
         curves: vec![
             (
                 "ring: Fibich & Gibori (2010)".into(),

@@ -115,6 +115,7 @@ pub(super) fn run(dir: &Path, scale: Scale) -> Result<Experiment> {
             "degree k of the one seed".into(),
             "probability of a large outbreak".into(),
         ),
+        layout: Default::default(),
         curves: vec![(
             "1 − u^k, u = 1 − T + T G1(u)".into(),
             curve(2.0, 32.0, |k| {

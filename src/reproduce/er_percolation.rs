@@ -4,7 +4,7 @@
 use super::{curve, load, mean_degree_of, mean_se, outbreaks, row, set, simulate, theory};
 use super::{Experiment, Scale};
 use crate::error::Result;
-use crate::results::plots;
+use crate::results::plots::{SecondPanel, ValidationLayout};
 
 /// The quantity of the subcritical rows, drawn in a panel of their own.
 const SUBCRITICAL: &str = "mean outbreak, one seed (subcritical)";
@@ -82,12 +82,15 @@ pub(super) fn run(dir: &Path, scale: Scale) -> Result<Experiment> {
         title: format!("Bond percolation on Erdős–Rényi (c = {c})"),
         axes: (
             "transmissibility T".into(),
-            plots::second_panel(
-                "share of consumers / probability",
-                "mean outbreak from one seed (consumers)",
-                &[SUBCRITICAL, SUBCRITICAL_THEORY],
-            ),
+            "share of consumers / probability".into(),
         ),
+        layout: ValidationLayout {
+            x_categories: None,
+            second_panel: Some(SecondPanel {
+                y_description: "mean outbreak from one seed (consumers)".into(),
+                series: vec![SUBCRITICAL.into(), SUBCRITICAL_THEORY.into()],
+            }),
+        },
         curves: vec![
             (
                 "S = 1 − exp(−cTS)".into(),

@@ -79,6 +79,7 @@ pub(super) fn run(dir: &Path, scale: Scale) -> Result<Experiment> {
         name: "kkt-submodular",
         title: format!("Expected spread, simulated and exact (p = {p})"),
         axes: ("exact σ(S) from all live-edge graphs".into(), "σ(S)".into()),
+        layout: Default::default(),
         curves: vec![("σ simulated = σ exact".into(), curve(1.0, 8.0, |x| x))],
         plotted: vec!["expected spread σ(S)".into()],
         rows,

@@ -4,7 +4,7 @@
 use super::{load, mean_degree_of, outbreaks, row, simulate, theory};
 use super::{Experiment, Scale};
 use crate::error::Result;
-use crate::results::plots;
+use crate::results::plots::ValidationLayout;
 use crate::scenario::Override;
 use std::path::Path;
 
@@ -50,16 +50,14 @@ pub(super) fn run(dir: &Path, scale: Scale) -> Result<Experiment> {
     Ok(Experiment {
         name: "miller-trust",
         title: format!("Trust per consumer or per recommendation (c = {c}, trust {trust})"),
-        axes: (
-            plots::categorical_axis(
-                "trust_mode",
-                &[
-                    "exposure (trust drawn per recommendation)",
-                    "consumer (trust drawn per consumer)",
-                ],
-            ),
-            "share / probability".into(),
-        ),
+        axes: ("trust_mode".into(), "share / probability".into()),
+        layout: ValidationLayout {
+            x_categories: Some(vec![
+                "exposure (trust drawn per recommendation)".into(),
+                "consumer (trust drawn per consumer)".into(),
+            ]),
+            second_panel: None,
+        },
         curves: vec![
             (
                 "P(large), both modes".into(),

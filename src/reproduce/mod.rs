@@ -10,7 +10,7 @@
 use crate::error::{Result, WomError};
 use crate::results::aggregate::num;
 use crate::results::files;
-use crate::results::plots::{self, PointSeries};
+use crate::results::plots::{self, PointSeries, ValidationLayout};
 use crate::scenario::{self, Override, Scenario};
 use crate::sim::runner::{simulate_in_memory, ReplicateResult};
 use crate::statistics;
@@ -39,7 +39,9 @@ pub const EXPERIMENTS: [&str; 7] = [
 /// Size of an experiment: `None` keeps the scenario's value.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Scale {
+    /// Replicates per point.
     pub replicates: Option<u32>,
+    /// Consumers.
     pub nodes: Option<u32>,
 }
 
@@ -50,19 +52,28 @@ pub struct Row {
     pub quantity: String,
     /// The parameter value of this row, e.g. "T = 0.4".
     pub setting: String,
+    /// Where the row is drawn on the figure's x axis.
     pub x: f64,
+    /// The simulated estimate.
     pub simulated: f64,
     /// Standard error of `simulated`.
     pub se: f64,
+    /// The value theory predicts.
     pub theory: f64,
 }
 
 /// The result of one experiment.
 #[derive(Debug, Clone)]
 pub struct Experiment {
+    /// The experiment's name, one of [`EXPERIMENTS`].
     pub name: &'static str,
+    /// The figure's title.
     pub title: String,
+    /// Descriptions of the x axis and of the (left panel's) y axis.
     pub axes: (String, String),
+    /// A categorical x axis or a second panel, when the figure needs one.
+    pub layout: ValidationLayout,
+    /// The comparisons, in the order of the tables.
     pub rows: Vec<Row>,
     /// Theory curves for the figure.
     pub curves: Vec<(String, Vec<(f64, f64)>)>,
@@ -258,6 +269,7 @@ pub fn write(e: &Experiment, dir: &Path) -> Result<()> {
         "validation",
         &e.title,
         (&e.axes.0, &e.axes.1),
+        &e.layout,
         &e.curves,
         &points,
     )

@@ -84,6 +84,7 @@ pub(super) fn run(dir: &Path, scale: Scale) -> Result<Experiment> {
         name: "watts-window",
         title: format!("Watts cascade window on Erdős–Rényi (threshold {phi})"),
         axes: ("mean degree z".into(), "probability / share".into()),
+        layout: Default::default(),
         curves: vec![
             (
                 "P(global) = 1 − G0(u)".into(),
