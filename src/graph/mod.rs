@@ -79,6 +79,7 @@ impl Population {
 /// with the estimate when it would not fit. Time and memory are O(n + m).
 pub fn build(spec: &PopulationSpec, seed: u64, replicate: u64) -> Result<Population> {
     check_memory(spec, available_memory())?;
+    probe_memory(spec, estimate_bytes(spec))?;
     let start = Instant::now();
     let mut rng = rng::stream(seed, replicate, Stream::Graph);
     let mut cleaning = Cleaning::default();
@@ -353,6 +354,31 @@ fn check_bytes(
     Ok(())
 }
 
+/// Reserve (and free at once) `needed` bytes of address space, without touching
+/// them: a limit the guard cannot read (a strict overcommit policy, a limit set
+/// after start-up) then refuses the population with its estimate (exit 2), where
+/// the builders' allocations would abort the process.
+pub fn probe_memory(spec: &PopulationSpec, needed: u64) -> Result<()> {
+    let mut probe: Vec<u8> = Vec::new();
+    let Ok(bytes) = usize::try_from(needed) else {
+        return check_bytes(spec, needed, Some(0), "to build");
+    };
+    if probe.try_reserve_exact(bytes).is_err() {
+        return Err(WomError::input(
+            Diagnostic::new(format!(
+                "this {} population needs about {} of memory to build, and reserving it failed",
+                spec.generator_name(),
+                human_bytes(needed),
+            ))
+            .field("population")
+            .help(
+                "use fewer nodes or fewer ties per node, or raise the memory limit (ulimit -v, cgroup memory.max)",
+            ),
+        ));
+    }
+    Ok(())
+}
+
 /// 1234567 → "1.2 MB".
 pub fn human_bytes(bytes: u64) -> String {
     let units = ["B", "kB", "MB", "GB", "TB", "PB", "EB"];
@@ -391,6 +417,15 @@ mod tests {
         // 10M nodes, 50M ties: 24*1e7 + 16*5e7 = 1.04 GB.
         assert_eq!(estimate_bytes(&small), 1_040_000_000);
         assert!(check_memory(&small, Some(24_000_000_000)).is_ok());
+    }
+
+    #[test]
+    fn a_failed_reservation_refuses_with_the_estimate() {
+        let spec = PopulationSpec::Complete { nodes: 10 };
+        assert!(probe_memory(&spec, 1 << 20).is_ok());
+        let err = probe_memory(&spec, u64::MAX / 2).unwrap_err();
+        assert_eq!(err.exit_code(), 2);
+        assert!(err.to_string().contains("reserving it failed"), "{err}");
     }
 
     #[test]
