@@ -226,7 +226,7 @@ pub(super) fn uncertain(
             error(
                 c,
                 None,
-                format!("is a whole number; allowed: a uniform or a log-normal, not a share"),
+                "is a whole number; allowed: a uniform or a log-normal, not a share".to_string(),
             );
         }
         if c.errors.len() == errors_before {
