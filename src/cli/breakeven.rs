@@ -4,7 +4,7 @@
 
 use super::sweep::{metric_estimate, progress, refused, same_population, shared_population};
 use super::{all_overrides, in_file, io_error, ScenarioOptions, SimulationOptions};
-use crate::decide::breakeven::{solve, CI_STEPS, ROOT_STEPS, SCAN};
+use crate::decide::breakeven::{solve, SCAN};
 use crate::decide::evaluate::{evaluate, Metric};
 use crate::decide::sweep::{changes_population, difference};
 use crate::error::{Diagnostic, Result, WomError};
@@ -148,7 +148,6 @@ pub(super) fn breakeven(
     options: &ScenarioOptions,
 ) -> Result<()> {
     let start = Instant::now();
-    debug_assert!(SCAN >= 2 && ROOT_STEPS > 0 && CI_STEPS > 0);
     let overrides = all_overrides(simulation, options);
     let a = scenario::load(a_file, &overrides)?;
     let b = scenario::load(b_file, &overrides)?;

@@ -11,8 +11,8 @@ mod fit;
 mod graph;
 mod reproduce;
 mod run;
-mod sweep;
 mod sensitivity;
+mod sweep;
 mod validate;
 
 pub use run::output_folder_name;

@@ -33,6 +33,7 @@ pub const ROOT_STEPS: usize = 10;
 pub const CI_STEPS: usize = 6;
 
 /// One evaluation of B at `x`.
+#[allow(missing_docs)] // the fields of the files, described in docs/decisions.md
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct Evaluated {
     pub x: f64,
@@ -47,6 +48,7 @@ pub struct Evaluated {
 }
 
 /// What the solver found.
+#[allow(missing_docs)] // the fields of the files, described in docs/decisions.md
 #[derive(Debug, Clone, PartialEq)]
 pub struct Solution {
     /// The break-even value (None when d keeps its sign over the range).
@@ -131,6 +133,9 @@ impl<F: FnMut(f64) -> Result<(f64, Difference)>> Solver<F> {
         all
     }
 }
+
+/// One of the curves of an evaluation: the difference or a CI bound.
+type Curve = fn(&Evaluated) -> f64;
 
 fn sign(v: f64) -> i8 {
     if v > 0.0 {
@@ -248,8 +253,7 @@ pub fn solve(
         interpolate(&a, &b, diff)
     };
     // The curves whose crossings bound the interval below and above the root.
-    let (below, above): (fn(&Evaluated) -> f64, fn(&Evaluated) -> f64) =
-        if increasing { (high, low) } else { (low, high) };
+    let (below, above): (Curve, Curve) = if increasing { (high, low) } else { (low, high) };
     let mut ends = [None, None];
     for (side, f) in [(0, below), (1, above)] {
         let all = s.sorted();
@@ -262,7 +266,7 @@ pub fn solve(
                     all[i + 1].x >= root
                 }
             });
-        let pair = if side == 0 { pair.last() } else { pair.min() };
+        let pair = if side == 0 { pair.max() } else { pair.min() };
         if let Some(i) = pair {
             let (a, b) = s.bisect(all[i], all[i + 1], f, CI_STEPS)?;
             let x = if f(&a) == 0.0 {

@@ -12,6 +12,6 @@ pub mod evaluate;
 pub mod sales;
 pub mod sensitivity;
 pub mod sobol;
-pub mod sweep;
 mod special;
+pub mod sweep;
 pub mod uncertain;

@@ -300,6 +300,7 @@ pub fn changes_population(key: &str) -> bool {
 }
 
 /// A metric's mean and its 95% CI (from [`Summary::of`]).
+#[allow(missing_docs)] // the fields of the files, described in docs/decisions.md
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct Estimate {
     pub mean: f64,
@@ -320,6 +321,7 @@ impl Estimate {
 }
 
 /// `this − reference` for a metric, with its 95% CI.
+#[allow(missing_docs)] // the fields of the files, described in docs/decisions.md
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct Difference {
     pub mean: f64,

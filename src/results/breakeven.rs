@@ -18,6 +18,7 @@ use serde::Serialize;
 use std::path::Path;
 
 /// A scenario of the break-even, as named in the report.
+#[allow(missing_docs)] // the fields of the files, described in docs/decisions.md
 #[derive(Debug, Clone, Serialize)]
 pub struct Side {
     pub name: String,
@@ -25,6 +26,7 @@ pub struct Side {
 }
 
 /// Everything `breakeven.json` holds.
+#[allow(missing_docs)] // the fields of the files, described in docs/decisions.md
 #[derive(Debug, Clone, Serialize)]
 pub struct BreakevenReport {
     pub wom_version: &'static str,

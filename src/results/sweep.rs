@@ -20,6 +20,7 @@ use serde::Serialize;
 use std::path::Path;
 
 /// The reference scenario of `--against`.
+#[allow(missing_docs)] // the fields of the files, described in docs/decisions.md
 #[derive(Debug, Clone, Serialize)]
 pub struct Against {
     pub name: String,
@@ -33,6 +34,7 @@ pub struct Against {
 }
 
 /// One point of the sweep.
+#[allow(missing_docs)] // the fields of the files, described in docs/decisions.md
 #[derive(Debug, Clone, Serialize)]
 pub struct Point {
     /// 0, 1, …: the first key slowest.
@@ -65,6 +67,7 @@ pub struct Point {
 }
 
 /// Everything `sweep.json` holds.
+#[allow(missing_docs)] // the fields of the files, described in docs/decisions.md
 #[derive(Debug, Clone, Serialize)]
 pub struct SweepReport {
     pub wom_version: &'static str,
@@ -523,21 +526,19 @@ fn heat_map(dir: &Path, report: &SweepReport, title: &str) -> Result<()> {
             for i in 0..cols {
                 for j in 0..rows {
                     let here = above(at(i, j));
-                    if i + 1 < cols && here.is_some() && here != above(at(i + 1, j)) {
-                        if above(at(i + 1, j)).is_some() {
-                            edges.push(PathElement::new(
-                                vec![(exact(i + 1), exact(j)), (exact(i + 1), exact(j + 1))],
-                                BLACK.stroke_width(4),
-                            ));
-                        }
+                    let right = (i + 1 < cols).then(|| above(at(i + 1, j))).flatten();
+                    if here.is_some() && right.is_some() && here != right {
+                        edges.push(PathElement::new(
+                            vec![(exact(i + 1), exact(j)), (exact(i + 1), exact(j + 1))],
+                            BLACK.stroke_width(4),
+                        ));
                     }
-                    if j + 1 < rows && here.is_some() && above(at(i, j + 1)).is_some() {
-                        if here != above(at(i, j + 1)) {
-                            edges.push(PathElement::new(
-                                vec![(exact(i), exact(j + 1)), (exact(i + 1), exact(j + 1))],
-                                BLACK.stroke_width(4),
-                            ));
-                        }
+                    let up = (j + 1 < rows).then(|| above(at(i, j + 1))).flatten();
+                    if here.is_some() && up.is_some() && here != up {
+                        edges.push(PathElement::new(
+                            vec![(exact(i), exact(j + 1)), (exact(i + 1), exact(j + 1))],
+                            BLACK.stroke_width(4),
+                        ));
                     }
                 }
             }
