@@ -318,7 +318,15 @@ fn documented_figure_commands_still_produce_their_figures() {
             let dir = tempfile::tempdir().unwrap();
             let mut run: Vec<&str> = args.clone();
             run[out_at + 1] = dir.path().to_str().unwrap();
-            run.extend(["--replicates", "20", "-q"]);
+            // Reduced sizes: an option the command already gives is replaced, not repeated.
+            for (option, value) in [("--replicates", "20"), ("--samples", "64")] {
+                match run.iter().position(|a| *a == option) {
+                    Some(at) => run[at + 1] = value,
+                    None if option == "--replicates" => run.extend([option, value]),
+                    None => {}
+                }
+            }
+            run.push("-q");
             succeeds(&run);
             // Image paths are relative to the document's folder.
             let committed = doc.parent().unwrap_or(Path::new("")).join(image);
