@@ -74,6 +74,7 @@ const LOW_COLOUR: RGBColor = RGBColor(0x1f, 0x77, 0xb4);
 const HIGH_COLOUR: RGBColor = RGBColor(0xff, 0x7f, 0x0e);
 const MARK_COLOUR: RGBColor = RGBColor(0x33, 0x33, 0x33);
 const CI_COLOUR: RGBColor = RGBColor(0xd6, 0x27, 0x28);
+const ZERO_COLOUR: RGBColor = RGBColor(0x7f, 0x7f, 0x7f);
 
 fn register_fonts() {
     static ONCE: Once = Once::new();
@@ -138,7 +139,7 @@ fn uncertainty(figure: Figure<'_>, r: &Sensitivity) -> Result<()> {
 /// three significant decimals.
 fn number(v: f64) -> String {
     let a = v.abs();
-    if a >= 1000.0 {
+    if a >= 1000.0 || (a >= 10.0 && v.fract() == 0.0) {
         let whole = format!("{:.0}", a);
         let mut out = String::new();
         for (i, c) in whole.chars().enumerate() {
@@ -302,48 +303,60 @@ fn draw_uncertainty<DB: DrawingBackend>(
 ) -> Result<()> {
     root.fill(&WHITE).map_err(plot_error)?;
     let (values, summary, what): (&[f64], Summary, String) = match &r.against {
-        Some(a) => (
+        Some(_) => (
             &r.sample_differences,
-            a.difference,
-            format!(
-                "difference in mean {} ({} − {}); p_better = {:.3}",
-                r.metric.name(),
-                r.scenario,
-                a.scenario,
-                a.p_better
-            ),
+            r.against.as_ref().expect("matched").difference,
+            format!("difference in mean {} per sample, A − B", metric_label(r)),
         ),
         None => (
             &r.sample_means,
             r.distribution,
-            format!("mean {} of {}", r.metric.name(), r.scenario),
+            format!("mean {} per sample", metric_label(r)),
         ),
     };
-    let legend_rows = vec![
-        (
-            LOW_COLOUR,
-            true,
+    let mut legend_rows = vec![(
+        LOW_COLOUR,
+        true,
+        format!(
+            "samples (of {}) whose mean over {} replicates falls in the bin, every assumption drawn",
+            values.len(),
+            r.replicates
+        ),
+    )];
+    if let Some(a) = &r.against {
+        let wins = values.iter().filter(|&&d| d > 0.0).count();
+        legend_rows.push((
+            ZERO_COLOUR,
+            false,
+            "0: A and B tie; right of it A wins".to_string(),
+        ));
+        legend_rows.push((WHITE, false, format!("A = {}", r.scenario)));
+        legend_rows.push((WHITE, false, format!("B = {}", a.scenario)));
+        legend_rows.push((
+            WHITE,
+            false,
             format!(
-                "samples (of {}) whose mean over {} replicates falls in the bin, every assumption drawn",
+                "A wins on average in {wins} of {} samples ({:.1}%); p_better over paired replicates {:.3}",
                 values.len(),
-                r.replicates
+                100.0 * wins as f64 / values.len().max(1) as f64,
+                a.p_better
             ),
+        ));
+    }
+    legend_rows.push((
+        MARK_COLOUR,
+        false,
+        format!("mean over the samples: {}", number(summary.mean)),
+    ));
+    legend_rows.push((
+        CI_COLOUR,
+        false,
+        format!(
+            "95% CI of that mean: {} to {}",
+            number(summary.ci95_low),
+            number(summary.ci95_high)
         ),
-        (
-            MARK_COLOUR,
-            false,
-            format!("mean over the samples: {}", number(summary.mean)),
-        ),
-        (
-            CI_COLOUR,
-            false,
-            format!(
-                "95% CI of that mean: {} to {}",
-                number(summary.ci95_low),
-                number(summary.ci95_high)
-            ),
-        ),
-    ];
+    ));
     let (plot, strip) = root.split_vertically(SIZE.1 - 26 * legend_rows.len() as u32 - 24);
     let (lo, hi) = values
         .iter()
@@ -356,10 +369,18 @@ fn draw_uncertainty<DB: DrawingBackend>(
         (lo, hi)
     };
     let bins = ((values.len() as f64).sqrt().ceil() as usize).clamp(5, 40);
-    let width = if hi > lo {
+    let mut width = if hi > lo {
         (hi - lo) / bins as f64
     } else {
         1.0
+    };
+    // With --against, 0 is a bin edge, so no bin mixes wins and losses.
+    let (lo, bins) = if r.against.is_some() && hi > lo {
+        width = (hi - lo) / (bins - 1) as f64;
+        let below = (-lo / width).ceil();
+        (-below * width, bins)
+    } else {
+        (lo, bins)
     };
     let mut counts = vec![0u32; bins];
     for &v in values {
@@ -402,6 +423,16 @@ fn draw_uncertainty<DB: DrawingBackend>(
             )
         }))
         .map_err(plot_error)?;
+    if r.against.is_some() {
+        chart
+            .draw_series(DashedLineSeries::new(
+                [(0.0, 0.0), (0.0, top)],
+                8,
+                6,
+                ZERO_COLOUR.stroke_width(2),
+            ))
+            .map_err(plot_error)?;
+    }
     for (x, colour, w) in [
         (summary.mean, MARK_COLOUR, 3),
         (summary.ci95_low, CI_COLOUR, 2),
