@@ -23,8 +23,11 @@ const Z95: f64 = 1.96;
 /// A mean with its 95% confidence interval.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct Estimate {
+    /// The sample mean.
     pub mean: f64,
+    /// Lower bound of the 95% CI (normal approximation).
     pub ci95_low: f64,
+    /// Upper bound of the 95% CI.
     pub ci95_high: f64,
 }
 
@@ -53,8 +56,12 @@ fn variance(values: &[f64], mean: f64) -> f64 {
 /// One row of `replicates.csv`, the values a comparison needs.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct ReplicateRecord {
+    /// Final conversions.
     pub conversions: f64,
+    /// Final number of aware consumers.
     pub aware: f64,
+    /// First step by which half of the final conversions had happened; `None`
+    /// without conversions.
     pub half_step: Option<f64>,
 }
 
@@ -85,15 +92,20 @@ pub fn read_replicates(path: &Path) -> Result<Vec<ReplicateRecord>> {
 /// A difference against the first scenario.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct Difference {
+    /// This scenario's mean minus the first's.
     pub mean: f64,
     /// The interval used: paired when the scenarios are paired, else unpaired.
     pub ci95_low: f64,
+    /// Upper bound of the interval used.
     pub ci95_high: f64,
-    /// Replicate-by-replicate interval (meaningful only when paired).
+    /// Replicate-by-replicate interval (meaningful only when paired; `None` when
+    /// the replicate counts differ).
     pub paired_ci95_low: Option<f64>,
+    /// Upper bound of the replicate-by-replicate interval.
     pub paired_ci95_high: Option<f64>,
     /// Welch interval that ignores pairing.
     pub unpaired_ci95_low: f64,
+    /// Upper bound of the Welch interval.
     pub unpaired_ci95_high: f64,
 }
 
@@ -125,40 +137,57 @@ fn mean(values: &[f64]) -> f64 {
     values.iter().sum::<f64>() / values.len() as f64
 }
 
+/// A scenario against the first one of the comparison.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct VersusFirst {
+    /// Difference in final conversions.
     pub conversions: Difference,
+    /// Difference in final awareness.
     pub aware: Difference,
+    /// Difference in ROI; `None` when either scenario costs nothing.
     pub roi: Option<Difference>,
     /// Share of replicates in which this scenario converts more than the first
     /// (replicate r against replicate r).
     pub beats_first_share: f64,
+    /// Share of replicates in which it converts exactly as many as the first.
     pub ties_share: f64,
 }
 
 /// One scenario's line of the comparison.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ScenarioComparison {
+    /// The scenario's name.
     pub name: String,
+    /// The scenario file's stem.
     pub stem: String,
+    /// Its run folder, under the comparison folder.
     pub folder: PathBuf,
+    /// Replicates read from its `replicates.csv`.
     pub replicates: usize,
     /// Same population, seed and replicates as the first scenario.
     pub paired_with_first: bool,
     /// Why it is not paired with the first scenario (null when it is, and for the
     /// first scenario itself).
     pub unpaired_reason: Option<String>,
+    /// Final conversions: mean and 95% CI over replicates.
     pub conversions: Estimate,
+    /// Final awareness: mean and 95% CI over replicates.
     pub aware: Estimate,
+    /// The campaign's cost, in units of money.
     pub cost: f64,
     /// cost / conversions; the CI maps the conversions CI (null bound when it
     /// reaches 0).
     pub cost_per_conversion: Option<(f64, Option<f64>, Option<f64>)>,
+    /// (value × conversions − cost) / cost per replicate, mean and 95% CI; `None`
+    /// when the cost is 0.
     pub roi: Option<Estimate>,
     /// Steps until half of the replicate's final conversions, over replicates with
     /// any conversion.
     pub steps_to_half: Option<Estimate>,
+    /// Conversions per 1,000 units of money spent (the conversions estimate
+    /// scaled); `None` when the cost is 0.
     pub conversions_per_1000: Option<Estimate>,
+    /// Against the first scenario; `None` for the first itself.
     pub versus_first: Option<VersusFirst>,
     /// The scenario's channels (as in its `channels.csv`), for scenarios with
     /// several; empty otherwise.
@@ -168,9 +197,11 @@ pub struct ScenarioComparison {
 /// `comparison.json`.
 #[derive(Debug, Clone, Serialize)]
 pub struct Comparison {
+    /// The version of wom that wrote the file.
     pub wom_version: &'static str,
     /// Command-line overrides applied to every scenario (`key=value`, in order).
     pub overrides: Vec<String>,
+    /// One line per scenario, in the order given.
     pub scenarios: Vec<ScenarioComparison>,
 }
 

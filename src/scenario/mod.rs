@@ -1,10 +1,10 @@
 //! Scenario files: parse, apply `--set` overrides, validate, resolve.
 //!
 //! Two stages, as in ripgrep: the TOML text is deserialised into raw structs that
-//! reject unknown keys ([`raw`]), then validated into a [`Scenario`] whose fields
-//! cannot be invalid ([`validate`]). Nothing after this module re-checks ranges.
+//! reject unknown keys (module `raw`), then validated into a [`Scenario`] whose fields
+//! cannot be invalid (module `validate`). Nothing after this module re-checks ranges.
 //! Errors carry the file, line and column (found through the document's spans,
-//! [`locate`]), the field, what was found and what is allowed.
+//! module `locate`), the field, what was found and what is allowed.
 
 mod locate;
 pub mod overrides;
@@ -43,20 +43,27 @@ pub enum DegreeDistribution {
 /// scenario file's folder.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Scenario {
+    /// Shown in outputs and figures; the file stem when the file names none.
     pub name: String,
+    /// Free text; empty by default.
     pub description: String,
     /// The scenario file's stem: names the output folder.
     pub stem: String,
+    /// Replicates, steps and seed.
     pub simulation: Simulation,
+    /// How the social graph of consumers is built.
     pub population: PopulationSpec,
+    /// The peer-to-peer adoption rule and its probabilities.
     pub word_of_mouth: WordOfMouth,
     /// Paid creators, in file order.
     pub influencers: Vec<Influencer>,
     /// Advocate programmes, in file order.
     pub programmes: Vec<Advocates>,
+    /// Existing customers at launch.
     pub market: Market,
     /// The audience-size law of `reach = "by_audience"`.
     pub engagement: Engagement,
+    /// Money: the margin of one conversion.
     pub economics: Economics,
     /// `[uncertain]`: assumptions and their distributions, in file order (used by
     /// `wom sensitivity`; empty when the table is absent).
@@ -118,11 +125,17 @@ impl Scenario {
     }
 }
 
+/// `[simulation]`: how many replicates of how many steps, from which seed.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Simulation {
+    /// Independent Monte-Carlo replicates, 1 to 10^8.
     pub replicates: u32,
+    /// Time steps per replicate (step 0 is launch day), 1 to 10^6.
     pub steps: u32,
+    /// The master seed every random stream derives from.
     pub seed: u64,
+    /// A fresh graph per replicate (random generators only); otherwise replicate 0's
+    /// graph serves every replicate.
     pub new_graph_each_replicate: bool,
 }
 
@@ -130,35 +143,59 @@ pub struct Simulation {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(tag = "generator", rename_all = "snake_case")]
 pub enum PopulationSpec {
+    /// G(n, p) with p = mean_degree / (nodes − 1).
     ErdosRenyi {
+        /// Consumers, at least 1.
         nodes: u32,
+        /// Expected degree, 0 to nodes − 1.
         mean_degree: f64,
     },
+    /// Preferential attachment from a clique of `attach + 1` nodes.
     BarabasiAlbert {
+        /// Consumers, at least 2.
         nodes: u32,
+        /// Ties each new node makes, 1 to nodes − 1 (so every degree is at least this).
         attach: u32,
     },
+    /// A ring lattice with rewired ties.
     WattsStrogatz {
+        /// Consumers, at least 3.
         nodes: u32,
+        /// Lattice degree: even, 2 to nodes − 1 (half on each side).
         neighbors: u32,
+        /// Probability that a lattice tie is rewired, 0 to 1.
         rewire: f64,
     },
+    /// Random stub pairing for a given degree distribution.
     Configuration {
+        /// Consumers, at least 2.
         nodes: u32,
+        /// The degree distribution the stubs follow.
         #[serde(serialize_with = "serialize_degrees")]
         degrees: DegreeDistribution,
     },
+    /// Blocks of consumers, tied with one probability inside a block and another
+    /// across blocks; node ids are assigned block by block.
     StochasticBlock {
+        /// Size of each block, each at least 1.
         blocks: Vec<u32>,
+        /// Tie probability inside a block.
         p_in: f64,
+        /// Tie probability between blocks.
         p_out: f64,
     },
+    /// Everyone tied to everyone (well mixed); the ties are implicit, never stored.
     Complete {
+        /// Consumers, at least 1.
         nodes: u32,
     },
+    /// Ties read from a text file (optionally gzip), one `u v [w]` per line.
     EdgeList {
+        /// The file, resolved against the scenario file's folder.
         path: PathBuf,
+        /// `u v` means v hears u, but not the reverse.
         directed: bool,
+        /// A third column holds each tie's weight, in (0, 1].
         weighted: bool,
     },
 }
@@ -237,8 +274,13 @@ impl PopulationSpec {
 
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 #[serde(rename_all = "snake_case")]
+/// How the survey shares `trust` become probabilities.
 pub enum TrustMode {
+    /// Each consumer is a truster or not, drawn once per replicate with probability
+    /// `trust`; an untrusting consumer is never converted by that kind of source.
     Consumer,
+    /// Each noticed recommendation or post is trusted independently with
+    /// probability `trust`.
     Exposure,
 }
 
@@ -246,7 +288,9 @@ pub enum TrustMode {
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Threshold {
+    /// The same θ for every consumer, a probability.
     Fixed(f64),
+    /// θ_v ~ U(0, 1), drawn per consumer and replicate.
     Uniform,
 }
 
@@ -254,21 +298,47 @@ pub enum Threshold {
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 #[serde(tag = "rule", rename_all = "snake_case")]
 pub enum Rule {
+    /// Trust-weighted independent cascade: each active advocate recommends once per
+    /// step to each neighbour.
     Cascade,
-    Threshold { threshold: Threshold },
-    Bass { p: f64, q: f64, dt: f64 },
+    /// Trust-weighted linear threshold: a consumer adopts once the weighted share of
+    /// noticed, trusted advocates among its neighbours reaches θ_v.
+    Threshold {
+        /// θ_v.
+        threshold: Threshold,
+    },
+    /// Bass diffusion on the graph: adopt with min(1, (p + q · share of advocate
+    /// neighbours) · dt) per step.
+    Bass {
+        /// Innovation coefficient, a probability.
+        p: f64,
+        /// Imitation coefficient, 0 to 1000.
+        q: f64,
+        /// Time per step, in (0, 1].
+        dt: f64,
+    },
 }
 
+/// `[word_of_mouth]`: how recommendations between consumers spread and convert.
+/// Every probability is in [0, 1].
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct WordOfMouth {
+    /// The adoption rule.
     #[serde(flatten)]
     pub rule: Rule,
+    /// P(a friend notices one recommendation).
     pub reach: f64,
+    /// Share of consumers who trust peers' recommendations.
     pub trust: f64,
+    /// How `trust` is read.
     pub trust_mode: TrustMode,
+    /// P(adopt | a trusted recommendation or post was noticed).
     pub conversion: f64,
+    /// P(a new adopter becomes an advocate).
     pub advocacy: f64,
+    /// Steps a new advocate recommends (cascade), 1 to `steps`.
     pub active_steps: u32,
+    /// Per-step probability of organic adoption.
     pub external: f64,
 }
 
@@ -276,7 +346,9 @@ pub struct WordOfMouth {
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Amount {
+    /// That many consumers.
     Count(u64),
+    /// That share of the population, in [0, 1].
     Share(f64),
 }
 
@@ -375,11 +447,17 @@ impl Reach {
 pub struct Influencer {
     /// Unique among the scenario's channels; "influencer" for the single-table form.
     pub name: String,
+    /// The audience size (at most the population).
     pub followers: Amount,
+    /// Who the followers are.
     pub follower_choice: FollowerChoice,
+    /// P(a follower sees one post).
     pub reach: Reach,
+    /// Share of consumers who trust influencers, a probability.
     pub trust: f64,
+    /// Steps at which the creator posts: sorted, no repeats, each below `steps`.
     pub posts: Vec<u32>,
+    /// The creator's cost, in units of money, at least 0.
     pub fee: f64,
     /// The k-th post a follower sees converts with (1 - fatigue)^(k-1) of the chance.
     pub fatigue: f64,
@@ -389,21 +467,35 @@ pub struct Influencer {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(tag = "choose", rename_all = "snake_case")]
 pub enum AdvocateChoice {
+    /// Uniformly at random from the pool (a partial Fisher–Yates shuffle, so a
+    /// larger count recruits a superset under the same seed).
     Random {
+        /// How many.
         amount: Recruits,
     },
+    /// The highest degrees; ties at the boundary drawn at random.
     TopDegree {
+        /// How many.
         amount: Recruits,
     },
+    /// Uniformly among consumers whose degree is in `min_degree..=max_degree`.
     DegreeBand {
+        /// How many, at most the consumers in the band.
         amount: Recruits,
+        /// Smallest degree accepted.
         min_degree: u32,
+        /// Largest degree accepted, at least `min_degree`.
         max_degree: u32,
     },
+    /// Random, but no two sharing a friend while that is possible (then no two
+    /// tied, then anyone).
     Spread {
+        /// How many.
         amount: Recruits,
     },
+    /// The consumers listed by label in a file, one per line.
     File {
+        /// The file, resolved against the scenario file's folder.
         path: PathBuf,
     },
 }
@@ -473,10 +565,15 @@ pub enum Pool {
 pub struct Advocates {
     /// Unique among the scenario's channels; "advocates" for the single-table form.
     pub name: String,
+    /// Who is recruited, and how many.
     #[serde(flatten)]
     pub choice: AdvocateChoice,
+    /// Whom it may recruit.
     pub pool: Pool,
+    /// Steps at which the recruited advocates recommend: sorted, no repeats, each
+    /// below `steps`.
     pub posts: Vec<u32>,
+    /// Cost per recruited advocate, in units of money, at least 0.
     pub incentive: f64,
     /// Disclosed incentives: this programme's recommendations convert with
     /// conversion × trust_factor.
@@ -490,8 +587,10 @@ pub struct Market {
     pub customers: f64,
 }
 
+/// `[economics]`: what a conversion is worth.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Economics {
+    /// Margin per new customer, in units of money, at least 0.
     pub value_per_conversion: f64,
 }
 

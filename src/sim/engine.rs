@@ -17,11 +17,13 @@ use crate::sim::campaign::{CampaignPlan, SeedingScratch};
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[repr(u8)]
 pub enum Source {
+    /// Converted by a creator's post.
     Influencer = 0,
     /// Converted directly by a recruited advocate.
     Advocates = 1,
     /// Converted by an advocate who was converted during the campaign.
     WordOfMouth = 2,
+    /// Adopted on its own (`external`), with no recommendation.
     Organic = 3,
 }
 
@@ -37,7 +39,9 @@ pub const ORGANIC: Origin = Origin::MAX;
 /// several channels; with one, every non-organic conversion is that channel's).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Tag {
+    /// The kind of recommendation that converted.
     pub source: Source,
+    /// The channel whose seed started the chain, or [`ORGANIC`].
     pub origin: Origin,
 }
 
@@ -78,7 +82,9 @@ impl ChannelCounts {
 pub struct StepCounts {
     /// Recruited advocates plus conversions so far.
     pub adopters: u32,
+    /// Consumers converted so far.
     pub conversions: u32,
+    /// Consumers converted during this step.
     pub new_conversions: u32,
     /// Consumers who know of the product: adopters and everyone who noticed a
     /// recommendation or saw a post.
@@ -90,8 +96,12 @@ pub struct StepCounts {
 /// Final values of one replicate.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct ReplicateOutcome {
+    /// Existing customers and recruited advocates plus conversions (each consumer
+    /// once).
     pub adopters: u32,
+    /// Consumers converted during the campaign.
     pub conversions: u32,
+    /// Consumers who know of the product at the end.
     pub aware: u32,
     /// Conversions by [`Source`], indexed by its value.
     pub from: [u32; 4],
@@ -282,7 +292,9 @@ impl Scratch {
 /// The scenario's dynamics, compiled for the step loop.
 #[derive(Debug, Clone)]
 pub struct Model {
+    /// Steps per replicate.
     pub steps: u32,
+    /// The master seed.
     pub seed: u64,
     /// The rule and its probabilities, as validated.
     pub wom: WordOfMouth,
@@ -466,13 +478,17 @@ impl Model {
 /// A population with what the rules need precomputed.
 #[derive(Debug, Clone)]
 pub struct World {
+    /// The consumers and their ties.
     pub population: Population,
+    /// Who the channels may reach on this population.
     pub plan: CampaignPlan,
     /// How many sources each consumer hears (in-degree), for directed graphs.
     in_degrees: Option<Vec<u32>>,
 }
 
 impl World {
+    /// `population` with `plan`, precomputing in-degrees for a directed graph
+    /// (O(n + m)).
     pub fn new(population: Population, plan: CampaignPlan) -> Self {
         let in_degrees = population
             .graph()
