@@ -14,11 +14,9 @@ use crate::results::plots::{self, ComparedSeries};
 use crate::results::run::{self as runner, RunOptions, RunResult};
 use crate::results::staging::{self, Staging};
 use crate::scenario::Scenario;
+use crate::statistics::{mean, variance, Z95};
 use serde::Serialize;
 use std::path::{Path, PathBuf};
-
-/// z for a two-sided 95% normal interval.
-const Z95: f64 = 1.96;
 
 /// A mean with its 95% confidence interval.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
@@ -31,26 +29,20 @@ pub struct Estimate {
     pub ci95_high: f64,
 }
 
-/// Mean and normal-approximation 95% CI of `values` (n − 1 in the variance).
+/// Mean and normal-approximation 95% CI of `values`: mean ± [`Z95`] · √(s² / n),
+/// s² the sample variance ([`variance`], n − 1). `None` for no values.
 pub fn estimate(values: &[f64]) -> Option<Estimate> {
     let n = values.len() as f64;
     if values.is_empty() {
         return None;
     }
-    let mean = values.iter().sum::<f64>() / n;
+    let mean = mean(values);
     let half = Z95 * (variance(values, mean) / n).sqrt();
     Some(Estimate {
         mean,
         ci95_low: mean - half,
         ci95_high: mean + half,
     })
-}
-
-fn variance(values: &[f64], mean: f64) -> f64 {
-    if values.len() < 2 {
-        return 0.0;
-    }
-    values.iter().map(|v| (v - mean) * (v - mean)).sum::<f64>() / (values.len() as f64 - 1.0)
 }
 
 /// One row of `replicates.csv`, the values a comparison needs.
@@ -131,10 +123,6 @@ fn difference(first: &[f64], other: &[f64], paired: bool) -> Difference {
         unpaired_ci95_low: mb - ma - unpaired_half,
         unpaired_ci95_high: mb - ma + unpaired_half,
     }
-}
-
-fn mean(values: &[f64]) -> f64 {
-    values.iter().sum::<f64>() / values.len() as f64
 }
 
 /// A scenario against the first one of the comparison.
