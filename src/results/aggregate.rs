@@ -9,17 +9,12 @@ use crate::error::{Result, WomError};
 use crate::results::files::write_error;
 use crate::results::summary::Finals;
 use crate::sim::engine::{ReplicateOutcome, StepCounts};
-use crate::statistics::bands;
+use crate::statistics::{bands, Summary};
 use rayon::prelude::*;
 use serde::Serialize;
 use std::fs::File;
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
-
-// Where they were before the split, for callers not yet moved to
-// `results::files` and `crate::statistics`.
-pub use crate::results::files::write_file;
-pub use crate::statistics::Summary;
 
 /// A number for a CSV cell: rounded to 9 decimals (hiding float noise such as
 /// 164.04999999999995) and printed without trailing zeros.

@@ -8,8 +8,9 @@
 //! replicate by replicate and their confidence intervals are tight.
 
 use crate::error::{Diagnostic, Result, WomError};
-use crate::results::aggregate::{self, num};
+use crate::results::aggregate::num;
 use crate::results::channels::ChannelRow;
+use crate::results::files;
 use crate::results::plots::{self, ComparedSeries};
 use crate::results::run::{self as runner, RunOptions, RunResult};
 use crate::results::staging::{self, Staging};
@@ -595,12 +596,12 @@ fn compare_into(
     for (c, name) in comparison.scenarios.iter_mut().zip(&names) {
         c.folder = final_dir.join(name);
     }
-    aggregate::write_file(
+    files::write_file(
         &dir.join("comparison.csv"),
         comparison_csv(&comparison).as_bytes(),
     )?;
     let json = serde_json::to_string_pretty(&comparison).expect("comparisons serialise");
-    aggregate::write_file(&dir.join("comparison.json"), format!("{json}\n").as_bytes())?;
+    files::write_file(&dir.join("comparison.json"), format!("{json}\n").as_bytes())?;
     let series: Vec<ComparedSeries<'_>> = runs
         .iter()
         .zip(&comparison.scenarios)

@@ -6,7 +6,7 @@
 use crate::decide::bass_fit::{BassParams, StartSource};
 use crate::decide::calibrate::{BassCalibration, BASS_METHOD};
 use crate::error::{echo, Result};
-use crate::results::aggregate::write_file;
+use crate::results::files::write_file;
 use crate::results::plots::{
     draw_legend, draw_title, plot_error, render, with_legend_strip, Entry, Key, Marker, FONT,
     PALETTE, SIZE,
