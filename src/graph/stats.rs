@@ -122,7 +122,12 @@ pub fn graph_stats(population: &Population, seed: u64) -> GraphStats {
 
 const PERCENTILES: [u32; 6] = [5, 25, 50, 75, 95, 99];
 
-/// Nearest-rank percentile of sorted values.
+/// Nearest-rank percentile of sorted values: the value at rank ⌈p/100 · n⌉ (at
+/// least rank 1), i.e. the smallest value with at least p% of the values at or
+/// below it. A degree percentile is then a degree some consumer has, which is why
+/// `wom graph` keeps this definition rather than the type-7 interpolation of
+/// [`crate::statistics::percentile`] used for results over replicates
+/// (docs/outputs.md).
 fn percentile(sorted: &[u32], p: u32) -> u64 {
     if sorted.is_empty() {
         return 0;
