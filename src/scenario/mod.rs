@@ -32,7 +32,7 @@ pub use overrides::Override;
 pub use population::{DegreeDistribution, PopulationSpec};
 pub use read::{load, parse};
 pub use validate::{assumption_range, is_population_key, FieldRange, ASSUMPTION_KEYS};
-pub use write::to_toml;
+pub use write::{to_toml, to_toml_absolute};
 
 /// A validated scenario. Every value is in range; paths are resolved against the
 /// scenario file's folder.
