@@ -21,42 +21,58 @@ use serde::Serialize;
 use std::path::Path;
 
 /// The reference scenario of `--against`.
-#[allow(missing_docs)] // the fields of the files, described in docs/decisions.md
 #[derive(Debug, Clone, Serialize)]
 pub struct Against {
+    /// The reference scenario's name.
     pub name: String,
+    /// Its file, as given on the command line.
     pub file: String,
+    /// Its mean metric (null for ROI without a cost).
     pub metric_mean: Option<f64>,
+    /// Lower bound of the 95% CI of its metric.
     pub metric_ci95_low: Option<f64>,
+    /// Upper bound of the 95% CI of its metric.
     pub metric_ci95_high: Option<f64>,
+    /// Its mean final conversions.
     pub conversions_mean: f64,
+    /// Its cost, in units of money.
     pub cost: f64,
+    /// Its ROI, as `summary.json` computes it; null without a cost.
     pub roi_mean: Option<f64>,
 }
 
 /// One point of the sweep.
-#[allow(missing_docs)] // the fields of the files, described in docs/decisions.md
 #[derive(Debug, Clone, Serialize)]
 pub struct Point {
     /// 0, 1, …: the first key slowest.
     pub point: usize,
     /// The varied keys' values, in the order of `keys`.
     pub values: Vec<toml::Value>,
+    /// Mean final conversions over replicates.
     pub conversions_mean: f64,
+    /// Lower bound of the 95% CI of `conversions_mean`.
     pub conversions_ci95_low: f64,
+    /// Upper bound of the 95% CI of `conversions_mean`.
     pub conversions_ci95_high: f64,
+    /// Mean final adopters.
     pub adopters_mean: f64,
+    /// Mean final aware consumers.
     pub aware_mean: f64,
+    /// The point's cost, in units of money.
     pub cost: f64,
     /// (value × mean conversions − cost) / cost, as `summary.json`; null without a cost.
     pub roi_mean: Option<f64>,
     /// The metric's mean and 95% CI (null for ROI without a cost).
     pub metric_mean: Option<f64>,
+    /// Lower bound of the metric's 95% CI.
     pub metric_ci95_low: Option<f64>,
+    /// Upper bound of the metric's 95% CI.
     pub metric_ci95_high: Option<f64>,
     /// This point's metric − the reference's (with `--against`).
     pub diff_mean: Option<f64>,
+    /// Lower bound of the difference's 95% CI (paired or Welch).
     pub diff_ci95_low: Option<f64>,
+    /// Upper bound of the difference's 95% CI.
     pub diff_ci95_high: Option<f64>,
     /// Share of replicates in which this point beats the reference.
     pub p_better: Option<f64>,
@@ -64,27 +80,36 @@ pub struct Point {
     pub ties: Option<f64>,
     /// Paired replicate by replicate (else Welch).
     pub paired: Option<bool>,
+    /// Why the point is not paired with the reference (null when it is).
     pub unpaired_reason: Option<String>,
 }
 
 /// Everything `sweep.json` holds.
-#[allow(missing_docs)] // the fields of the files, described in docs/decisions.md
 #[derive(Debug, Clone, Serialize)]
 pub struct SweepReport {
+    /// The version of wom that wrote the file.
     pub wom_version: &'static str,
+    /// The swept scenario's name.
     pub scenario: String,
+    /// Its file, as given on the command line.
     pub file: String,
+    /// What the points are judged by.
     pub metric: Metric,
     /// The varied keys, first (slowest) first.
     pub keys: Vec<String>,
+    /// The master seed, the same at every point.
     pub seed: u64,
+    /// Replicates per point.
     pub replicates: u32,
+    /// Steps per replicate.
     pub steps: u32,
     /// Command-line overrides applied to every point (and to the reference).
     pub overrides: Vec<String>,
     /// The population was built once for every point (no varied key changes it).
     pub population_built_once: bool,
+    /// The reference scenario of `--against` (null without one).
     pub against: Option<Against>,
+    /// Every point, the first key slowest.
     pub points: Vec<Point>,
     /// Wall-clock seconds (the only field that changes between identical runs).
     pub seconds: f64,
