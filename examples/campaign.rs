@@ -10,9 +10,9 @@ use petgraph::graph::UnGraph;
 use rand::{Rng, SeedableRng};
 use std::path::Path;
 use wom::graph::from_petgraph;
-use wom::results::aggregate::Summary;
 use wom::sim::campaign::CampaignPlan;
 use wom::sim::engine::{simulate_replicate, Model, Scratch, StepCounts, World};
+use wom::statistics::Summary;
 
 /// The campaign. wom needs a `[population]` section; it describes the graph built
 /// below, but the simulation runs on the petgraph graph, not on this section.

@@ -25,6 +25,7 @@ pub struct Diagnostic {
 }
 
 impl Diagnostic {
+    /// A diagnostic saying `message`, located nowhere yet.
     pub fn new(message: impl Into<String>) -> Self {
         Diagnostic {
             file: None,
@@ -36,22 +37,26 @@ impl Diagnostic {
         }
     }
 
+    /// Located in `file` (shown as given).
     pub fn file(mut self, file: impl AsRef<Path>) -> Self {
         self.file = Some(file.as_ref().display().to_string());
         self
     }
 
+    /// At 1-based `line` and, when known, `column`.
     pub fn at(mut self, line: usize, column: Option<usize>) -> Self {
         self.line = Some(line);
         self.column = column;
         self
     }
 
+    /// About `field`, a dotted key such as `word_of_mouth.reach`.
     pub fn field(mut self, field: impl Into<String>) -> Self {
         self.field = Some(field.into());
         self
     }
 
+    /// With `help`: how to fix the problem.
     pub fn help(mut self, help: impl Into<String>) -> Self {
         self.help = Some(help.into());
         self
@@ -125,6 +130,7 @@ impl From<Diagnostic> for WomError {
     }
 }
 
+/// wom's result: errors are [`WomError`] unless said otherwise.
 pub type Result<T, E = WomError> = std::result::Result<T, E>;
 
 /// Text from a user's file made safe to echo in a message: control characters

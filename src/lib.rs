@@ -10,6 +10,7 @@
 //! foundations every stage uses.
 
 #![deny(unsafe_code)]
+#![warn(missing_docs)]
 
 pub mod cli;
 pub mod decide;

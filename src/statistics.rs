@@ -38,12 +38,19 @@ pub fn ci95(mean: f64, std: f64, n: usize) -> (f64, f64) {
 /// Mean, standard deviation, 95% CI of the mean, and percentiles of a sample.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct Summary {
+    /// The sample mean.
     pub mean: f64,
+    /// The sample standard deviation (n − 1).
     pub std: f64,
+    /// Lower bound of the 95% CI of the mean.
     pub ci95_low: f64,
+    /// Upper bound of the 95% CI of the mean.
     pub ci95_high: f64,
+    /// 5% percentile (type 7).
     pub p05: f64,
+    /// Median (type 7).
     pub p50: f64,
+    /// 95% percentile (type 7).
     pub p95: f64,
 }
 

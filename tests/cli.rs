@@ -43,6 +43,35 @@ fn validate_explain_prints_a_scenario_file_that_runs_as_it_is() {
 }
 
 #[test]
+fn validate_explain_prints_absolute_paths_that_work_from_another_folder() {
+    let out = succeeds(&[
+        "validate",
+        "--explain",
+        "tests/fixtures/edges-weighted.toml",
+    ]);
+    let text = out.split_once('\n').unwrap().1;
+    let v: toml::Table = toml::from_str(text).unwrap();
+    for path in [&v["population"]["path"], &v["advocates"]["path"]] {
+        let path = std::path::Path::new(path.as_str().unwrap());
+        assert!(path.is_absolute(), "{}\n{text}", path.display());
+        assert!(path.is_file(), "{}", path.display());
+    }
+    // Saved in another folder and validated from there, it still finds its files.
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("explained.toml"), text).unwrap();
+    let output = wom()
+        .current_dir(dir.path())
+        .args(["validate", "explained.toml"])
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
+
+#[test]
 fn graph_prints_statistics() {
     let out = succeeds(&["graph", "tests/fixtures/valid.toml"]);
     for key in [

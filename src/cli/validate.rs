@@ -18,9 +18,9 @@ pub(super) fn validate(files: &[PathBuf], explain: bool, overrides: &[Override])
                 Ok(()) => {
                     writeln!(out, "ok: {} ({})", file.display(), s.name).map_err(io_error)?;
                     if explain {
-                        // A scenario file with every default filled in: it can be
-                        // saved and run as it is.
-                        write!(out, "{}", scenario::to_toml(&s)).map_err(io_error)?;
+                        // A scenario file with every default filled in and absolute
+                        // paths: it can be saved anywhere and run as it is.
+                        write!(out, "{}", scenario::to_toml_absolute(&s)).map_err(io_error)?;
                     }
                 }
                 Err(WomError::Input(mut d)) => diagnostics.append(&mut d),

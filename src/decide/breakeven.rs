@@ -33,28 +33,31 @@ pub const ROOT_STEPS: usize = 10;
 pub const CI_STEPS: usize = 6;
 
 /// One evaluation of B at `x`.
-#[allow(missing_docs)] // the fields of the files, described in docs/decisions.md
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct Evaluated {
+    /// The value of the solved key in B.
     pub x: f64,
     /// B's mean metric at x.
     pub b_mean: f64,
     /// mean(B(x)) − mean(A), paired when A and B(x) are.
     pub diff_mean: f64,
+    /// Lower bound of the difference's 95% CI.
     pub diff_ci95_low: f64,
+    /// Upper bound of the difference's 95% CI.
     pub diff_ci95_high: f64,
     /// Share of replicates in which B(x) beats A.
     pub p_better: f64,
 }
 
 /// What the solver found.
-#[allow(missing_docs)] // the fields of the files, described in docs/decisions.md
 #[derive(Debug, Clone, PartialEq)]
 pub struct Solution {
     /// The break-even value (None when d keeps its sign over the range).
     pub value: Option<f64>,
-    /// Where the CI bounds of d cross 0 (None when beyond the range).
+    /// Where the CI bounds of d cross 0: the lower end (None when beyond the
+    /// range).
     pub ci95_low: Option<f64>,
+    /// The upper end (None when beyond the range).
     pub ci95_high: Option<f64>,
     /// d increases with x (B gets better as x grows).
     pub increasing: bool,

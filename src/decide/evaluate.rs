@@ -37,7 +37,10 @@ impl Metric {
 pub struct Evaluation {
     /// Final conversions, adopters and aware consumers, one per replicate.
     pub conversions: Vec<f64>,
+    /// Final adopters (existing customers, recruited advocates and conversions),
+    /// one per replicate.
     pub adopters: Vec<f64>,
+    /// Final aware consumers, one per replicate.
     pub aware: Vec<f64>,
     /// The campaign's cost (fees plus incentives).
     pub cost: f64,

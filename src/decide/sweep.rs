@@ -300,11 +300,13 @@ pub fn changes_population(key: &str) -> bool {
 }
 
 /// A metric's mean and its 95% CI (from [`Summary::of`]).
-#[allow(missing_docs)] // the fields of the files, described in docs/decisions.md
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct Estimate {
+    /// The sample mean.
     pub mean: f64,
+    /// Lower bound of the 95% CI of the mean.
     pub ci95_low: f64,
+    /// Upper bound of the 95% CI of the mean.
     pub ci95_high: f64,
 }
 
@@ -321,11 +323,13 @@ impl Estimate {
 }
 
 /// `this − reference` for a metric, with its 95% CI.
-#[allow(missing_docs)] // the fields of the files, described in docs/decisions.md
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct Difference {
+    /// Mean of this evaluation minus mean of the reference.
     pub mean: f64,
+    /// Lower bound of the difference's 95% CI (paired or Welch, see `paired`).
     pub ci95_low: f64,
+    /// Upper bound of the difference's 95% CI.
     pub ci95_high: f64,
     /// Replicate r against replicate r (common random numbers); else Welch.
     pub paired: bool,

@@ -247,7 +247,7 @@ impl Csr {
     /// branch a tie, with one comparison feeding both the count (`adc`) and the
     /// raise (`cmov`). The compiler compares twice, and a checked index adds a
     /// third; the hand-written loop is 7% faster on BA (docs/performance.md).
-    /// Elsewhere it is the plain loop of [`raise_entries`].
+    /// Elsewhere it is the plain loop of `raise_entries`.
     ///
     /// # Panics
     /// If `per_node` does not have one entry per node.

@@ -218,7 +218,7 @@ const REPAIR_ATTEMPTS: u32 = 1000;
 ///    swaps: the bad edge (a, b) and a uniformly drawn good edge (c, d) become
 ///    (a, c), (b, d) or (a, d), (b, c) (a fair coin picks which) if neither new edge
 ///    is a loop or already present, which preserves every degree exactly. After
-///    [`REPAIR_ATTEMPTS`] failed attempts a bad edge is dropped and counted in the
+///    1,000 failed attempts (`REPAIR_ATTEMPTS`) a bad edge is dropped and counted in the
 ///    returned [`Cleaning`] (`self_loops` or `duplicates`, by what it was); a dropped
 ///    loop lowers its node's degree by 2, a dropped repeat its two nodes' by 1.
 ///

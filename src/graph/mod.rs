@@ -29,12 +29,16 @@ pub enum Topology {
     /// An explicit graph.
     Network(Csr),
     /// Everyone is tied to everyone else (well mixed); never stored as n² ties.
-    Complete { nodes: u32 },
+    Complete {
+        /// Consumers.
+        nodes: u32,
+    },
 }
 
 /// A built population.
 #[derive(Debug, Clone)]
 pub struct Population {
+    /// The ties: an explicit graph or the implicit complete one.
     pub topology: Topology,
     /// Node labels from an edge list (None for generated populations).
     pub labels: Option<Labels>,

@@ -13,16 +13,26 @@ pub const CLUSTERING_SAMPLE: usize = 20_000;
 /// Summary statistics of a population.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct GraphStats {
+    /// Consumers.
     pub nodes: u64,
+    /// Ties (arcs when directed).
     pub ties: u64,
+    /// Whether a tie `u v` means only that v hears u.
     pub directed: bool,
+    /// Whether ties carry weights.
     pub weighted: bool,
+    /// A complete population, whose ties are never stored.
     pub implicit: bool,
     /// Degree (out-degree, the audience, for directed graphs).
     pub mean_degree: f64,
+    /// Smallest degree.
     pub min_degree: u64,
+    /// Largest degree.
     pub max_degree: u64,
-    /// (percentile, degree) for 5, 25, 50, 75, 95, 99.
+    /// (percentile, degree) for 5, 25, 50, 75, 95, 99, by nearest rank: the
+    /// smallest degree with at least p% of consumers at or below it, so each is a
+    /// degree some consumer has (not the type-7 interpolation of
+    /// [`crate::statistics::percentile`]).
     pub degree_percentiles: Vec<(u32, u64)>,
     /// Average local clustering coefficient (nodes of degree < 2 count as 0), on the
     /// undirected version of the graph.
@@ -31,9 +41,13 @@ pub struct GraphStats {
     pub clustering_sample: Option<usize>,
     /// Weakly connected components.
     pub components: u64,
+    /// Nodes in the largest weakly connected component.
     pub largest_component: u64,
+    /// Self-loops dropped while building.
     pub self_loops_dropped: u64,
+    /// Repeated ties dropped while building.
     pub duplicates_dropped: u64,
+    /// Wall-clock seconds spent building the population.
     pub build_seconds: f64,
 }
 
@@ -108,7 +122,12 @@ pub fn graph_stats(population: &Population, seed: u64) -> GraphStats {
 
 const PERCENTILES: [u32; 6] = [5, 25, 50, 75, 95, 99];
 
-/// Nearest-rank percentile of sorted values.
+/// Nearest-rank percentile of sorted values: the value at rank ⌈p/100 · n⌉ (at
+/// least rank 1), i.e. the smallest value with at least p% of the values at or
+/// below it. A degree percentile is then a degree some consumer has, which is why
+/// `wom graph` keeps this definition rather than the type-7 interpolation of
+/// [`crate::statistics::percentile`] used for results over replicates
+/// (docs/outputs.md).
 fn percentile(sorted: &[u32], p: u32) -> u64 {
     if sorted.is_empty() {
         return 0;

@@ -107,7 +107,7 @@ pub fn er_subcritical_mean(c: f64, t: f64) -> f64 {
 /// Heterogeneous susceptibility on Erdős–Rényi (Miller 2007): consumers' chance to
 /// be converted by a recommendation is τ, drawn from `susceptibility` as
 /// (τ, probability) pairs; S = 1 − E_τ[exp(−c τ S)]. The chance that one seed
-/// starts a large outbreak is that of the homogeneous model with T = E[τ].
+/// starts a large outbreak is that of the homogeneous model with T = E\[τ\].
 pub fn er_heterogeneous_size(c: f64, susceptibility: &[(f64, f64)]) -> f64 {
     iterate(1.0, |s| {
         1.0 - susceptibility

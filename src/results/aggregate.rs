@@ -9,17 +9,12 @@ use crate::error::{Result, WomError};
 use crate::results::files::write_error;
 use crate::results::summary::Finals;
 use crate::sim::engine::{ReplicateOutcome, StepCounts};
-use crate::statistics::bands;
+use crate::statistics::{bands, Summary};
 use rayon::prelude::*;
 use serde::Serialize;
 use std::fs::File;
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
-
-// Where they were before the split, for callers not yet moved to
-// `results::files` and `crate::statistics`.
-pub use crate::results::files::write_file;
-pub use crate::statistics::Summary;
 
 /// A number for a CSV cell: rounded to 9 decimals (hiding float noise such as
 /// 164.04999999999995) and printed without trailing zeros.
@@ -55,7 +50,7 @@ impl Drop for SpillFile {
 /// Means are summed as results stream past. For the percentile bands, each
 /// replicate's conversions and awareness per step (8 bytes a step) go to a scratch
 /// file beside the outputs; [`Aggregator::finish`] reads it back a block of steps at
-/// a time, at most [`BAND_MEMORY`] bytes of values in memory, and removes it.
+/// a time, at most 64 MiB (`BAND_MEMORY`) of values in memory, and removes it.
 ///
 /// Most replicates settle long before the last step (a cascade dies out), and
 /// from then on their curve repeats one value. That tail is handled once, not
@@ -81,21 +76,38 @@ pub struct Aggregator {
 
 /// One row of `curves.csv`: means and 5/50/95% percentiles over replicates.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+///
+/// Percentiles are Hyndman–Fan type 7 ([`crate::statistics::percentile`]).
 pub struct CurveRow {
+    /// 0 … steps − 1; step 0 is launch day.
     pub step: u32,
+    /// Recruited advocates plus conversions so far: mean over replicates.
     pub adopters_mean: f64,
+    /// Adopters: 5% percentile over replicates.
     pub adopters_p05: f64,
+    /// Adopters: median over replicates.
     pub adopters_p50: f64,
+    /// Adopters: 95% percentile over replicates.
     pub adopters_p95: f64,
+    /// Conversions so far: mean over replicates.
     pub conversions_mean: f64,
+    /// Conversions so far: 5% percentile.
     pub conversions_p05: f64,
+    /// Conversions so far: median.
     pub conversions_p50: f64,
+    /// Conversions so far: 95% percentile.
     pub conversions_p95: f64,
+    /// Conversions during this step: mean over replicates.
     pub new_conversions_mean: f64,
+    /// Consumers who know of the product so far: mean over replicates.
     pub aware_mean: f64,
+    /// Aware: 5% percentile.
     pub aware_p05: f64,
+    /// Aware: median.
     pub aware_p50: f64,
+    /// Aware: 95% percentile.
     pub aware_p95: f64,
+    /// Advocates recommending during this step: mean over replicates.
     pub active_advocates_mean: f64,
 }
 
@@ -104,8 +116,11 @@ const CURVES_HEADER: &str = "step,adopters_mean,adopters_p05,adopters_p50,adopte
 /// A histogram bin [low, high) with its count (the last bin includes `high`).
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct Bin {
+    /// Lower bound, included.
     pub low: f64,
+    /// Upper bound, excluded (included for the last bin).
     pub high: f64,
+    /// Replicates whose final conversions fall in the bin.
     pub count: u32,
 }
 
@@ -144,12 +159,16 @@ struct StepColumns {
 /// What [`Aggregator::finish`] computes.
 #[derive(Debug, Clone)]
 pub struct Aggregates {
+    /// The rows of `curves.csv`, one per step.
     pub rows: Vec<CurveRow>,
+    /// Final adopters, conversions and awareness over replicates.
     pub finals: Finals,
-    /// Conversions by source, summed over replicates.
+    /// Conversions by source (influencer, advocates, word of mouth, organic),
+    /// summed over replicates.
     pub from_totals: [f64; 4],
     /// Distribution of final conversions over replicates.
     pub histogram: Vec<Bin>,
+    /// Replicates aggregated.
     pub replicates: usize,
 }
 

@@ -18,17 +18,18 @@ use serde::Serialize;
 use std::path::Path;
 
 /// A scenario of the break-even, as named in the report.
-#[allow(missing_docs)] // the fields of the files, described in docs/decisions.md
 #[derive(Debug, Clone, Serialize)]
 pub struct Side {
+    /// The scenario's name (with its overrides, if any).
     pub name: String,
+    /// Its file, as given on the command line.
     pub file: String,
 }
 
 /// Everything `breakeven.json` holds.
-#[allow(missing_docs)] // the fields of the files, described in docs/decisions.md
 #[derive(Debug, Clone, Serialize)]
 pub struct BreakevenReport {
+    /// The version of wom that wrote the file.
     pub wom_version: &'static str,
     /// B's key that is solved for.
     pub key: String,
@@ -36,31 +37,44 @@ pub struct BreakevenReport {
     pub value: Option<f64>,
     /// Where the 95% CI bounds of the difference cross 0 (null: beyond the range).
     pub ci95_low: Option<f64>,
+    /// The upper end of that interval (null: beyond the range).
     pub ci95_high: Option<f64>,
     /// Why `value` is null.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
+    /// What A and B are compared by.
     pub metric: Metric,
     /// A's mean metric and its 95% CI.
     pub a_mean: f64,
+    /// Lower bound of A's 95% CI.
     pub a_ci95_low: f64,
+    /// Upper bound of A's 95% CI.
     pub a_ci95_high: f64,
+    /// The scenario held fixed.
     pub a: Side,
+    /// The scenario whose key is solved for.
     pub b: Side,
     /// B's own value of `key`, and the range searched.
     pub b_current: Option<f64>,
+    /// The range of `key` searched, [low, high].
     pub range: [f64; 2],
     /// `key` takes whole values.
     pub integer: bool,
     /// A and B(x) paired replicate by replicate (else Welch), and why not.
     pub paired: bool,
+    /// Why A and B(x) are not paired (null when they are).
     pub unpaired_reason: Option<String>,
     /// B improves as `key` grows.
     pub increasing: bool,
+    /// How the crossing was found, in words.
     pub method: String,
+    /// Remarks on the result (several crossings, an open interval).
     pub notes: Vec<String>,
+    /// B's master seed.
     pub seed: u64,
+    /// B's replicates, per evaluation.
     pub replicates: u32,
+    /// Command-line overrides applied to A and B (`key=value`, in order).
     pub overrides: Vec<String>,
     /// Every evaluation of B, by x.
     pub evaluations: Vec<Evaluated>,

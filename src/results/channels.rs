@@ -51,8 +51,11 @@ pub struct ChannelRow {
     /// What the channel costs: an influencer's fee, or a programme's incentive
     /// times its recruited advocates.
     pub cost: f64,
+    /// Conversions the channel set off: mean over replicates.
     pub conversions_mean: f64,
+    /// Lower bound of the 95% CI of `conversions_mean` (normal approximation).
     pub conversions_ci95_low: f64,
+    /// Upper bound of the 95% CI of `conversions_mean`.
     pub conversions_ci95_high: f64,
     /// Converted by the channel's own posts or recruited advocates.
     pub direct_mean: f64,

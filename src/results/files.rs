@@ -15,6 +15,8 @@ pub struct AtomicFile {
 }
 
 impl AtomicFile {
+    /// Start writing `target`: the bytes go to a hidden temporary file beside it
+    /// (removed if this is dropped uncommitted).
     pub fn create(target: &Path) -> Result<Self> {
         let name = target
             .file_name()
@@ -33,6 +35,7 @@ impl AtomicFile {
         })
     }
 
+    /// The buffered writer of the temporary file.
     pub fn writer(&mut self) -> &mut BufWriter<File> {
         self.writer.as_mut().expect("not yet committed")
     }
@@ -56,6 +59,7 @@ impl Drop for AtomicFile {
     }
 }
 
+/// The run-time error for a failure to write `path`.
 pub fn write_error(path: &Path, e: std::io::Error) -> WomError {
     WomError::Runtime(format!("cannot write {}: {e}", path.display()))
 }

@@ -6,7 +6,7 @@
 use crate::decide::bass_fit::{BassParams, StartSource};
 use crate::decide::calibrate::{BassCalibration, BASS_METHOD};
 use crate::error::{echo, Result};
-use crate::results::aggregate::write_file;
+use crate::results::files::write_file;
 use crate::results::plots::{
     draw_legend, draw_title, plot_error, render, with_legend_strip, Entry, Key, Marker, FONT,
     PALETTE, SIZE,
@@ -54,7 +54,9 @@ pub fn write_bass_fit(dir: &Path, name: &str, fit: &BassCalibration) -> Result<F
 /// An estimate with its standard error.
 #[derive(Debug, Serialize)]
 pub struct EstimateJson {
+    /// Point estimate.
     pub estimate: f64,
+    /// Asymptotic standard error, √diag(s² (JᵀJ)⁻¹).
     pub se: f64,
 }
 
@@ -62,11 +64,17 @@ pub struct EstimateJson {
 /// it implies.
 #[derive(Debug, Serialize)]
 pub struct OlsJson {
+    /// Innovation coefficient p = a / m.
     pub p: f64,
+    /// Imitation coefficient q = −c m.
     pub q: f64,
+    /// Market potential m, in the unit of the sales.
     pub m: f64,
+    /// Intercept a (= p m).
     pub a: f64,
+    /// Coefficient b on S_{t-1} (= q − p).
     pub b: f64,
+    /// Coefficient c on S_{t-1}² (= −q / m).
     pub c: f64,
 }
 
@@ -75,23 +83,33 @@ pub struct OlsJson {
 pub struct FitJson {
     /// The data file, as given on the command line.
     pub data: String,
+    /// Periods of sales data (T).
     pub periods: usize,
+    /// How the estimates were obtained, in words.
     pub method: &'static str,
+    /// Innovation coefficient p (per period).
     pub p: EstimateJson,
+    /// Imitation coefficient q (per period).
     pub q: EstimateJson,
+    /// Market potential m, in the unit of the sales.
     pub m: EstimateJson,
+    /// Residual sum of squares at the optimum, in squared units of the sales.
     pub rss: f64,
     /// sqrt(rss / periods), in the unit of the sales.
     pub rmse: f64,
+    /// Levenberg–Marquardt iterations (Jacobian evaluations) used.
     pub iterations: usize,
+    /// Whether a convergence test (ftol, xtol or gtol) was met.
     pub converged: bool,
     /// Where Levenberg-Marquardt started: `"ols"`, or `"default"` (p = 0.03,
     /// q = 0.38, m = 1.5 x total sales) when OLS gave no valid start.
     pub start: &'static str,
     /// Null when the OLS regression has no valid solution (see `ols_error`).
     pub ols: Option<OlsJson>,
+    /// Why the OLS regression has no valid solution (absent when it has one).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ols_error: Option<String>,
+    /// The version of wom that wrote the file.
     pub wom_version: &'static str,
 }
 

@@ -64,7 +64,9 @@ pub fn prepare_output_dir(dir: &Path, force: bool) -> Result<()> {
 /// What a run produced.
 #[derive(Debug, Clone)]
 pub struct RunResult {
+    /// The contents of `summary.json`.
     pub summary: RunSummary,
+    /// The curves, final summaries and histogram.
     pub aggregates: Aggregates,
 }
 

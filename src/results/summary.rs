@@ -8,30 +8,42 @@ use crate::sim::runner::Built;
 use crate::statistics::Summary;
 use serde::Serialize;
 
+/// Final values over replicates (`final` in `summary.json`).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Finals {
+    /// Recruited advocates plus conversions at the last step.
     pub adopters: Summary,
+    /// Consumers converted during the campaign.
     pub conversions: Summary,
+    /// Consumers who know of the product at the last step.
     pub aware: Summary,
 }
 
 /// Share of all conversions by source (0 when there are none).
 #[derive(Debug, Clone, Serialize)]
 pub struct Attribution {
+    /// Converted by a creator's post.
     pub influencer: f64,
+    /// Converted directly by a recruited advocate.
     pub advocates: f64,
+    /// Converted by an advocate who was converted during the campaign.
     pub word_of_mouth: f64,
+    /// Converted without a recommendation (`external`).
     pub organic: f64,
 }
 
+/// Costs and returns, in units of money of the scenario.
 #[derive(Debug, Clone, Serialize)]
 pub struct Economics {
     /// Influencer fees plus incentives for the recruited advocates.
     pub cost: f64,
     /// All influencers' fees.
     pub influencer_fee: f64,
+    /// Each programme's incentive × its recruited advocates, summed.
     pub advocate_incentives: f64,
+    /// Advocates recruited by all programmes (as planned for replicate 0).
     pub recruited_advocates: u32,
+    /// Margin per conversion, from the scenario.
     pub value_per_conversion: f64,
     /// Cost over mean conversions; null when there are none.
     pub cost_per_conversion: Option<f64>,
@@ -39,39 +51,56 @@ pub struct Economics {
     pub roi: Option<f64>,
 }
 
+/// Wall-clock times: the one part of `summary.json` that changes between runs.
 #[derive(Debug, Clone, Serialize)]
 pub struct Timing {
+    /// Building the population and planning the campaign.
     pub build_seconds: f64,
+    /// Running every replicate and folding its results.
     pub simulate_seconds: f64,
 }
 
 /// `summary.json`.
 #[derive(Debug, Clone, Serialize)]
 pub struct RunSummary {
+    /// The scenario's name.
     pub scenario: String,
     /// Command-line overrides applied to the scenario file (`key=value`, in order;
     /// empty when the file ran as written).
     pub overrides: Vec<String>,
+    /// The version of wom that wrote the file.
     pub wom_version: &'static str,
+    /// The master seed.
     pub seed: u64,
+    /// Replicates run.
     pub replicates: u32,
+    /// Steps per replicate.
     pub steps: u32,
+    /// Consumers in the population (replicate 0's).
     pub nodes: u64,
+    /// Ties in the population (arcs when directed; replicate 0's).
     pub ties: u64,
     /// Whether every replicate ran on its own freshly generated graph.
     pub new_graph_each_replicate: bool,
+    /// Final adopters, conversions and awareness over replicates.
     #[serde(rename = "final")]
     pub finals: Finals,
+    /// Shares of all conversions by source.
     pub attribution: Attribution,
+    /// Cost, value and return.
     pub economics: Economics,
     /// One row per channel, then organic (empty without channels): the
     /// contents of `channels.csv`.
     pub channels: Vec<ChannelRow>,
+    /// Wall-clock times.
     pub timing: Timing,
+    /// The scenario with every default filled in.
     pub resolved_scenario: Scenario,
 }
 
 impl RunSummary {
+    /// The summary of a run of `scenario`, from its aggregates, what was built and
+    /// its channel rows.
     pub fn new(
         scenario: &Scenario,
         aggregates: &Aggregates,

@@ -58,12 +58,7 @@ impl FromStr for Override {
             {
                 toml::Value::String(value_text.to_string())
             }
-            Err(e) => {
-                return Err(format!(
-                "the value of `{key}` is not valid TOML ({}); quote strings, e.g. {key}=\"text\"",
-                e.message().trim()
-            ))
-            }
+            Err(e) => return Err(bad_value(key, value_text, e.message())),
         };
         Ok(Override {
             key: key.to_string(),
@@ -71,6 +66,25 @@ impl FromStr for Override {
             text: text.to_string(),
         })
     }
+}
+
+/// The message for a VALUE that is not one TOML value. A number is written as it
+/// is (a quoted number is a string); only text that is not a bare word needs
+/// quotes; several comma-separated values are a sweep, not a value.
+fn bad_value(key: &str, value: &str, why: &str) -> String {
+    let mut message = format!(
+        "the value of `{key}` is not one TOML value ({}); write a number as it is \
+         ({key}=0.2), text in quotes ({key}=\"some text\"; a bare word such as \
+         top_degree needs none) or a list in brackets ({key}=[0, 7])",
+        why.trim()
+    );
+    if value.contains(',') && !value.starts_with('[') {
+        message.push_str(&format!(
+            "; `{value}` is several values: set one per run, or vary the key with \
+             `wom sweep --vary {key}={value}`"
+        ));
+    }
+    message
 }
 
 /// Apply overrides in order; later ones win. Intermediate tables are created.
@@ -118,6 +132,25 @@ mod tests {
         assert!("no_equals".parse::<Override>().is_err());
         assert!("a..b=1".parse::<Override>().is_err());
         assert!("a.b=[1,".parse::<Override>().is_err());
+    }
+
+    #[test]
+    fn a_bad_value_is_explained_without_asking_to_quote_a_number() {
+        let err = "word_of_mouth.conversion=0.05,0.1"
+            .parse::<Override>()
+            .unwrap_err();
+        assert!(
+            err.contains("write a number as it is (word_of_mouth.conversion=0.2)"),
+            "{err}"
+        );
+        assert!(
+            err.contains("`wom sweep --vary word_of_mouth.conversion=0.05,0.1`"),
+            "{err}"
+        );
+        assert!(!err.contains("=\"0.05"), "{err}");
+        let err = "advocates.choose=\"top".parse::<Override>().unwrap_err();
+        assert!(err.contains("text in quotes"), "{err}");
+        assert!(!err.contains("wom sweep"), "{err}");
     }
 
     #[test]

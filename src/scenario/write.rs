@@ -82,6 +82,28 @@ fn int(v: impl Into<u64>) -> Value {
     }
 }
 
+/// [`to_toml`] with every path made absolute (joined to the current folder, not
+/// resolved through links), so that the text runs as it is wherever it is saved:
+/// what `wom validate --explain` prints. A path that cannot be made absolute (no
+/// current folder) is printed as resolved.
+pub fn to_toml_absolute(s: &Scenario) -> String {
+    let mut s = s.clone();
+    let absolute = |p: &mut PathBuf| {
+        if let Ok(a) = std::path::absolute(&*p) {
+            *p = a;
+        }
+    };
+    if let PopulationSpec::EdgeList { path, .. } = &mut s.population {
+        absolute(path);
+    }
+    for programme in &mut s.programmes {
+        if let AdvocateChoice::File { path } = &mut programme.choice {
+            absolute(path);
+        }
+    }
+    to_toml(&s)
+}
+
 fn path(p: &Path) -> Value {
     Value::String(p.to_string_lossy().into_owned())
 }

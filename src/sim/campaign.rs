@@ -19,6 +19,7 @@ pub struct Marks {
 }
 
 impl Marks {
+    /// Marks over node ids `0..nodes`, none set.
     pub fn new(nodes: usize) -> Self {
         Marks {
             stamp: vec![0; nodes],
@@ -35,11 +36,13 @@ impl Marks {
         }
     }
 
+    /// Whether `i` is marked.
     #[inline]
     pub fn get(&self, i: usize) -> bool {
         self.stamp[i] == self.epoch
     }
 
+    /// Mark `i`.
     #[inline]
     pub fn set(&mut self, i: usize) {
         self.stamp[i] = self.epoch;
@@ -49,6 +52,7 @@ impl Marks {
 /// Buffers a replicate's seeding reuses.
 #[derive(Debug, Clone)]
 pub struct SeedingScratch {
+    /// General-purpose marks, cleared by each draw that uses them.
     pub marks: Marks,
     /// Consumers recruited by a programme in this replicate.
     pub recruited: Marks,
@@ -66,6 +70,7 @@ pub struct SeedingScratch {
 }
 
 impl SeedingScratch {
+    /// Buffers for a population of `nodes` consumers.
     pub fn new(nodes: usize) -> Self {
         SeedingScratch {
             marks: Marks::new(nodes),

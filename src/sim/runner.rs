@@ -34,7 +34,9 @@ fn world_for(scenario: &Scenario, replicate: u64) -> Result<World> {
 /// What was built before the replicates ran.
 #[derive(Debug, Clone)]
 pub struct Built {
+    /// Consumers in replicate 0's population.
     pub nodes: u64,
+    /// Ties in replicate 0's population (arcs when directed).
     pub ties: u64,
     /// Recruited advocates in every replicate.
     pub recruited: u32,
@@ -44,6 +46,7 @@ pub struct Built {
     pub audiences: Vec<(u32, f64)>,
     /// Existing customers at launch.
     pub customers: u32,
+    /// Wall-clock seconds spent building replicate 0's population and plan.
     pub build_seconds: f64,
 }
 
@@ -99,13 +102,13 @@ struct Chunks {
 ///
 /// Each thread takes the next chunk of replicates, simulates it with its own
 /// scratch, and hands it in. A chunk is a share of what is left, at most
-/// [`CHUNK`], so chunks shrink towards the end and the threads finish together
+/// `CHUNK`, so chunks shrink towards the end and the threads finish together
 /// (a chunk of long replicates can take a tenth of a second). The thread that
 /// hands in the chunk next in line folds it and every later one that is
 /// already done, so the serial fold runs on whichever thread is free and no
 /// thread waits at a batch boundary (on BA with two threads, batches with a join
 /// between them gave 1.83× one thread's throughput, chunks 1.94×). A thread
-/// more than [`WINDOW_PER_THREAD`] chunks per thread ahead of the fold waits,
+/// more than `WINDOW_PER_THREAD` chunks per thread ahead of the fold waits,
 /// which bounds memory. The threads run nothing else while they work (no nested
 /// parallelism), so that wait cannot hold up the chunk it waits for.
 pub fn simulate(
@@ -297,7 +300,9 @@ pub fn simulate_on(
 /// One replicate's result, kept in memory.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ReplicateResult {
+    /// Final values.
     pub outcome: ReplicateOutcome,
+    /// Counts at the end of each step, one per step.
     pub curve: Vec<StepCounts>,
     /// Conversions by channel, then organic (empty without channels).
     pub channels: Vec<ChannelCounts>,

@@ -7,11 +7,11 @@
 //! or run time. Every figure is rendered in memory and written atomically.
 //!
 //! Rules every figure follows, so that none can be misread:
-//! - legends sit in a strip below the plotting area ([`draw_legend`]), never on data;
+//! - legends sit in a strip below the plotting area (`draw_legend`), never on data;
 //! - a shaded band of curves says what it is ("5–95% of replicates"), distinct from
 //!   interval whiskers ("95% CI of the mean");
 //! - titles are shrunk, wrapped onto two lines or ended with an ellipsis to fit the
-//!   image ([`draw_title`]);
+//!   image (`draw_title`);
 //! - money is labelled in [`MONEY`];
 //! - bands are drawn before every line, so no band tints a line;
 //! - lines have even stroke widths: plotters' bitmap backend rounds the two ends
