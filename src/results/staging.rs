@@ -260,6 +260,28 @@ fn remove_leftovers(parent: &Path, name: &str) {
     }
 }
 
+/// Remove a staging folder that worker threads may still be writing into: it is
+/// first renamed (a writer opening a new file by its old path then fails instead
+/// of creating it), then removed, again while a file created before the rename
+/// makes the removal find the folder not empty. The renamed folder keeps the
+/// `.<name>.tmp-<pid>-` prefix, so a later run removes it if this one cannot.
+fn remove_while_written(path: &Path) {
+    let mut doomed = path.as_os_str().to_owned();
+    doomed.push("-removing");
+    let doomed = PathBuf::from(doomed);
+    let target = if std::fs::rename(path, &doomed).is_ok() {
+        doomed
+    } else {
+        path.to_path_buf()
+    };
+    for _ in 0..200 {
+        if std::fs::remove_dir_all(&target).is_ok() || !target.exists() {
+            return;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+}
+
 fn install_signal_handlers() {
     static INSTALL: Once = Once::new();
     INSTALL.call_once(|| {
@@ -271,7 +293,7 @@ fn install_signal_handlers() {
             if let Some(signal) = signals.forever().next() {
                 let staged = locked(&STAGED);
                 for (path, _) in staged.iter() {
-                    let _ = std::fs::remove_dir_all(path);
+                    remove_while_written(path);
                 }
                 let name = if signal == SIGINT {
                     "SIGINT"
