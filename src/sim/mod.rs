@@ -3,6 +3,7 @@
 //! parallel ([`runner`]). Nothing here writes files.
 
 pub mod campaign;
+pub mod influence;
 pub mod engine;
 mod rules;
 pub mod runner;
