@@ -403,6 +403,13 @@ pub enum AdvocateChoice {
     Spread {
         amount: Recruits,
     },
+    /// The consumers that maximise expected conversions under the scenario's
+    /// cascade, by reverse-influence sampling with the IMM bounds: at least
+    /// (1 − 1/e − epsilon) of the optimum with probability 1 − 1/N.
+    Influence {
+        amount: Recruits,
+        epsilon: f64,
+    },
     File {
         path: PathBuf,
     },

@@ -2,6 +2,7 @@
 //! loop ([`engine`], with the adoption rules in `rules`), and many replicates in
 //! parallel ([`runner`]). Nothing here writes files.
 
+pub mod advocates;
 pub mod campaign;
 pub mod influence;
 pub mod engine;

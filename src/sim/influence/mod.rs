@@ -26,7 +26,7 @@ mod select;
 
 pub use graph::{InArcs, OwnedArcs};
 pub use imm::{estimate_conversions, imm, Choice};
-pub use select::greedy_among;
+pub use select::{greedy, greedy_among, Coverage};
 
 use crate::graph::Csr;
 use crate::scenario::{Advocates, Scenario, TrustMode};

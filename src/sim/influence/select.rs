@@ -8,7 +8,7 @@ use super::rr::RrSets;
 
 /// The outcome of a greedy selection.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct Coverage {
+pub struct Coverage {
     /// Chosen seeds, in order of choice.
     pub seeds: Vec<u32>,
     /// Number of RR sets that contain at least one seed.
@@ -26,7 +26,7 @@ pub(crate) struct Coverage {
 ///
 /// # Panics
 /// If there are 2^32 or more RR sets (set ids are stored as `u32`).
-pub(crate) fn greedy(sets: &RrSets, n: usize, k: usize, allowed: Option<&[bool]>) -> Coverage {
+pub fn greedy(sets: &RrSets, n: usize, k: usize, allowed: Option<&[bool]>) -> Coverage {
     assert!(sets.len() < u32::MAX as usize, "too many RR sets");
     let ok = |u: u32| allowed.map_or(true, |a| a[u as usize]);
     let mut start = vec![0u64; n + 1];
