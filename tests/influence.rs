@@ -70,7 +70,7 @@ fn small(graph: &Path, directed: bool, wom: &str, advocates: &str, replicates: u
 }
 
 #[test]
-fn imm_pair_is_within_three_percent_of_the_best_pair() {
+fn imm_pair_matches_the_greedy_on_brute_force_values_of_every_pair() {
     // Both cases have posts >= active_steps, where the RR estimate is exact.
     let cases = [
         (
@@ -122,21 +122,47 @@ fn imm_pair_is_within_three_percent_of_the_best_pair() {
             );
             mean_conversions(&s).0
         };
-        let mut best = (f64::MIN, (String::new(), String::new()));
+        // Every pair (a, b) and, as (a, a), every single seed.
+        let mut values = std::collections::BTreeMap::new();
         for (i, a) in labels.iter().enumerate() {
-            for b in &labels[i + 1..] {
-                let v = value(a, b);
-                if v > best.0 {
-                    best = (v, (a.clone(), b.clone()));
-                }
+            for b in &labels[i..] {
+                let key = (a.min(b).clone(), a.max(b).clone());
+                values.insert(key, value(a, b));
             }
         }
-        let got = value(&imm_pair[0], &imm_pair[1]);
+        let of = |a: &String, b: &String| values[&(a.min(b).clone(), a.max(b).clone())];
+        let (best_pair, best) = values
+            .iter()
+            .filter(|((a, b), _)| a != b)
+            .max_by(|x, y| x.1.total_cmp(y.1))
+            .map(|(p, v)| (p.clone(), *v))
+            .unwrap();
+        // The greedy on the brute-force values: the best single seed, then its
+        // best complement. IMM is that greedy on sampled values, so it should
+        // match it; the greedy itself is only guaranteed 1 − 1/e of the best.
+        let first = labels.iter().max_by(|a, b| of(a, a).total_cmp(&of(b, b))).unwrap();
+        let second = labels
+            .iter()
+            .filter(|b| *b != first)
+            .max_by(|a, b| of(first, a).total_cmp(&of(first, b)))
+            .unwrap();
+        let greedy = of(first, second);
+        let got = of(&imm_pair[0], &imm_pair[1]);
         assert!(
-            got >= 0.97 * best.0,
-            "case {case}: IMM's pair {imm_pair:?} converts {got:.3}, the best {:?} {:.3}",
-            best.1,
-            best.0
+            got >= 0.97 * greedy,
+            "case {case}: IMM's pair {imm_pair:?} converts {got:.3}, the greedy pair ({first}, {second}) {greedy:.3}"
+        );
+        // (1 − 1/e − ε) of the best pair, in reached consumers (seeds included).
+        let bound = 1.0 - (-1.0f64).exp() - 0.05;
+        assert!(
+            got + 2.0 >= bound * (best + 2.0),
+            "case {case}: IMM's pair reaches {:.3}, the best {best_pair:?} {:.3}",
+            got + 2.0,
+            best + 2.0
+        );
+        eprintln!(
+            "case {case}: IMM {imm_pair:?} {got:.3}, greedy ({first}, {second}) {greedy:.3}, best {best_pair:?} {best:.3} ({:.1}%)",
+            100.0 * got / best
         );
     }
 }
