@@ -75,7 +75,11 @@ fn facebook(c: &mut Criterion) {
     let mut group = c.benchmark_group("IMM on ego-Facebook");
     group.sample_size(10);
     group.bench_function("40 advocates, epsilon 0.1 (current pool)", |b| {
-        b.iter(|| with_in_arcs(g, |arcs| imm(&arcs, &model, 40, 0.1, 7, None)))
+        b.iter(|| {
+            with_in_arcs(g, |arcs| {
+                imm(&arcs, &model, 40, 0.1, 7, None, None).unwrap()
+            })
+        })
     });
     group.finish();
 }

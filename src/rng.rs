@@ -238,7 +238,9 @@ pub fn channel_key(seed: u64, replicate: u64, stream: Stream, channel: &str) -> 
 /// thread count.
 #[inline]
 pub fn item_stream(key: u64, index: u64) -> WomRng {
-    WomRng::seed_from_u64(mix64(key ^ mix64(index.wrapping_mul(0xd1b5_4a32_d192_ed03))))
+    WomRng::seed_from_u64(mix64(
+        key ^ mix64(index.wrapping_mul(0xd1b5_4a32_d192_ed03)),
+    ))
 }
 
 /// A uniform draw from [0, 1) for item `index` of the counter-based stream `key`,

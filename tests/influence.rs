@@ -88,7 +88,13 @@ fn imm_pair_matches_the_greedy_on_brute_force_values_of_every_pair() {
     ];
     for (case, (directed, wom, posts)) in cases.iter().enumerate() {
         let dir = tempfile::tempdir().unwrap();
-        let g = edge_list(dir.path(), 12, if *directed { 0.2 } else { 0.25 }, *directed, 5);
+        let g = edge_list(
+            dir.path(),
+            12,
+            if *directed { 0.2 } else { 0.25 },
+            *directed,
+            5,
+        );
         let chosen = parse(
             &small(
                 &g,
@@ -140,7 +146,10 @@ fn imm_pair_matches_the_greedy_on_brute_force_values_of_every_pair() {
         // The greedy on the brute-force values: the best single seed, then its
         // best complement. IMM is that greedy on sampled values, so it should
         // match it; the greedy itself is only guaranteed 1 − 1/e of the best.
-        let first = labels.iter().max_by(|a, b| of(a, a).total_cmp(&of(b, b))).unwrap();
+        let first = labels
+            .iter()
+            .max_by(|a, b| of(a, a).total_cmp(&of(b, b)))
+            .unwrap();
         let second = labels
             .iter()
             .filter(|b| *b != first)
@@ -249,7 +258,11 @@ fn the_choice_is_the_same_for_any_thread_count() {
             .num_threads(threads)
             .build()
             .unwrap();
-        pool.install(|| with_in_arcs(g, |arcs| imm(&arcs, &model, 25, 0.2, 99, None)))
+        pool.install(|| {
+            with_in_arcs(g, |arcs| {
+                imm(&arcs, &model, 25, 0.2, 99, None, None).unwrap()
+            })
+        })
     };
     let one = choose(1);
     let two = choose(2);
@@ -351,7 +364,11 @@ fn epsilon_outside_zero_to_one_is_refused() {
     let e = fails_with_input_error(&["validate", &path]);
     assert_contains(
         &e,
-        &["bad.toml:9:", "`advocates.epsilon`", "choose = \"influence\""],
+        &[
+            "bad.toml:9:",
+            "`advocates.epsilon`",
+            "choose = \"influence\"",
+        ],
     );
 }
 
@@ -399,10 +416,15 @@ fn ba_million_timings() {
         let probe = 2_000;
         let t = Instant::now();
         let mut sets = RrSets::default();
-        with_in_arcs(g, |arcs| pool(2).install(|| sets.extend(arcs, model, 1, probe)));
+        with_in_arcs(g, |arcs| {
+            pool(2).install(|| sets.extend(arcs, model, 1, probe))
+        });
         let per_set = t.elapsed().as_secs_f64() / probe as f64;
         let mean = sets.nodes.len() as f64 / probe as f64;
-        eprintln!("{name}: mean RR set {mean:.1} consumers, {:.1} µs per set (2 threads)", per_set * 1e6);
+        eprintln!(
+            "{name}: mean RR set {mean:.1} consumers, {:.1} µs per set (2 threads)",
+            per_set * 1e6
+        );
         if mean > 1_000.0 {
             eprintln!("{name}: skipping the full choice (see docs/performance.md)");
             continue;
@@ -424,7 +446,9 @@ fn ba_million_timings() {
             phase[0] / phase[1]
         );
         let t = Instant::now();
-        let choice = with_in_arcs(g, |arcs| pool(2).install(|| imm(&arcs, model, 100, 0.1, 1, None)));
+        let choice = with_in_arcs(g, |arcs| {
+            pool(2).install(|| imm(&arcs, model, 100, 0.1, 1, None, None).unwrap())
+        });
         eprintln!(
             "{name}: k = 100 chosen in {:.1} s on 2 threads, {} RR sets ({} members), {:.0} expected conversions",
             t.elapsed().as_secs_f64(),

@@ -208,6 +208,8 @@ fn choose_influential(
         );
         out
     });
+    let memory = crate::graph::available_memory();
+    let many = scenario.programmes.len() > 1;
     let choice = with_in_arcs(g, |arcs| {
         influence::imm(
             &arcs,
@@ -216,8 +218,28 @@ fn choose_influential(
             epsilon,
             rr_key,
             pool.as_deref(),
+            memory,
         )
-    });
+    })
+    .map_err(|e| {
+        let gib = |b: u64| b as f64 / f64::from(1u32 << 30);
+        WomError::input(
+            scenario
+                .diagnostic(
+                    &channel_field(scenario, "advocates", i, many, "choose"),
+                    format!(
+                        "is \"influence\", which needs about {:.1} GiB for {} RR sets of {:.0} consumers on average, but {:.1} GiB are available",
+                        gib(e.bytes),
+                        e.sets,
+                        e.mean_size,
+                        gib(e.available)
+                    ),
+                )
+                .help(
+                    "raise `epsilon` (memory falls as 1/epsilon^2), or choose = \"top_degree\"; large cascades (each advocate converting a sizeable share of the market) need many large RR sets",
+                ),
+        )
+    })?;
     let report = InfluenceChoice {
         programme: i,
         advocates: choice.seeds.clone(),
@@ -275,7 +297,8 @@ impl AdvocatePlan {
                 for &v in customers {
                     allowed[v as usize] = true;
                 }
-                let chosen = influence::greedy(sets, nodes as usize, *count as usize, Some(allowed));
+                let chosen =
+                    influence::greedy(sets, nodes as usize, *count as usize, Some(allowed));
                 fresh.extend_from_slice(&chosen.seeds);
             }
         }
@@ -413,4 +436,3 @@ fn read_advocate_file(path: &std::path::Path, population: &Population) -> Result
     }
     Ok(ids)
 }
-

@@ -97,7 +97,8 @@ pub fn imm(
     epsilon: f64,
     key: u64,
     candidates: Option<&[u32]>,
-) -> Choice {
+    memory: Option<u64>,
+) -> Result<Choice, TooLarge> {
     assert!(epsilon > 0.0 && epsilon < 1.0, "epsilon must be in (0, 1)");
     let n = in_arcs.node_count();
     assert!(n > 0, "the graph has no consumer");
@@ -113,11 +114,11 @@ pub fn imm(
         .map_or(n, |a| a.iter().filter(|&&b| b).count());
     let k = k.min(pool);
     if k == 0 {
-        return Choice {
+        return Ok(Choice {
             seeds: Vec::new(),
             sets: RrSets::default(),
             estimated_conversions: 0.0,
-        };
+        });
     }
     let allowed = allowed.as_deref();
     let b = Bounds::new(n, pool, k, epsilon);
@@ -129,6 +130,7 @@ pub fn imm(
     while (i as f64) <= nf.log2() - 1.0 {
         let x = nf / 2f64.powi(i);
         let theta = (b.lambda_prime / x).ceil() as usize;
+        fits(&sets, theta, memory)?;
         sets.extend(*in_arcs, model, key, theta);
         let cover = greedy(&sets, n, k, allowed);
         let reached = nf * cover.covered as f64 / sets.len() as f64;
@@ -139,15 +141,50 @@ pub fn imm(
         i += 1;
     }
     let theta = (b.lambda_star / lower).ceil() as usize;
+    fits(&sets, theta, memory)?;
     sets.extend(*in_arcs, model, key, theta);
     // NodeSelection (Algorithm 3).
     let cover = greedy(&sets, n, k, allowed);
     let reached = nf * cover.covered as f64 / sets.len() as f64;
-    Choice {
+    Ok(Choice {
         estimated_conversions: reached - cover.seeds.len() as f64,
         seeds: cover.seeds,
         sets,
+    })
+}
+
+/// IMM would need more memory than there is.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct TooLarge {
+    /// RR sets it would sample.
+    pub sets: usize,
+    /// Their mean size so far.
+    pub mean_size: f64,
+    /// Bytes the sets and the greedy's index would take.
+    pub bytes: u64,
+    /// Bytes available.
+    pub available: u64,
+}
+
+/// Whether growing `sets` to `theta` sets fits in `memory` bytes: 8 bytes per
+/// set and 4 per member for the sets, as much again for the greedy's inverted
+/// index and counts, at the mean size of the sets so far (the first batch, with
+/// no sets yet, always goes ahead: it is the smallest).
+fn fits(sets: &RrSets, theta: usize, memory: Option<u64>) -> Result<(), TooLarge> {
+    let (Some(available), false) = (memory, sets.is_empty()) else {
+        return Ok(());
+    };
+    let mean_size = sets.nodes.len() as f64 / sets.len() as f64;
+    let bytes = 2.0 * theta as f64 * (8.0 + 4.0 * mean_size);
+    if bytes > available as f64 {
+        return Err(TooLarge {
+            sets: theta,
+            mean_size,
+            bytes: bytes as u64,
+            available,
+        });
     }
+    Ok(())
 }
 
 /// Expected conversions of the seed set `seeds` (duplicates count once),
@@ -201,5 +238,22 @@ mod tests {
             b.lambda_star
         );
         assert!(b.lambda_prime > 0.0);
+    }
+
+    #[test]
+    fn sets_that_would_not_fit_are_refused_before_sampling() {
+        let mut sets = RrSets::default();
+        assert_eq!(
+            fits(&sets, 1 << 40, Some(1)),
+            Ok(()),
+            "the first batch goes"
+        );
+        sets.nodes.extend_from_slice(&[1, 2, 3, 4]);
+        sets.offsets.extend_from_slice(&[2, 4]);
+        // Mean size 2: 2 × 1000 × (8 + 8) = 32,000 bytes.
+        assert_eq!(fits(&sets, 1000, Some(32_000)), Ok(()));
+        let e = fits(&sets, 1000, Some(31_999)).unwrap_err();
+        assert_eq!((e.sets, e.bytes, e.mean_size), (1000, 32_000, 2.0));
+        assert_eq!(fits(&sets, 1 << 40, None), Ok(()));
     }
 }

@@ -25,7 +25,7 @@ pub mod rr;
 mod select;
 
 pub use graph::{InArcs, OwnedArcs};
-pub use imm::{estimate_conversions, imm, Choice};
+pub use imm::{estimate_conversions, imm, Choice, TooLarge};
 pub use select::{greedy, greedy_among, Coverage};
 
 use crate::graph::Csr;
