@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{assert_contains, fails_with_input_error};
+use common::{assert_contains, fails_with_input_error, succeeds};
 use std::path::Path;
 use wom::graph::{self, Topology};
 use wom::scenario::{self, Scenario};
@@ -301,6 +301,59 @@ fn influential_customers_are_customers_in_every_replicate() {
         r.iter().map(|x| u64::from(x.outcome.conversions)).sum()
     };
     assert!(total(&chosen) > total(&drawn));
+}
+
+#[test]
+fn a_run_writes_advocates_txt_the_same_for_any_thread_count_and_it_reads_back() {
+    let out = tempfile::tempdir().unwrap();
+    let run = |threads: &str, scenario: &str, name: &str| {
+        let dir = out.path().join(name);
+        succeeds(&[
+            "run",
+            scenario,
+            "--replicates",
+            "40",
+            "--threads",
+            threads,
+            "--out",
+            dir.to_str().unwrap(),
+            "--quiet",
+        ]);
+        dir.join(Path::new(scenario).file_stem().unwrap())
+    };
+    let one = run("1", "scenarios/facebook-influence.toml", "one");
+    let two = run("2", "scenarios/facebook-influence.toml", "two");
+    let read = |dir: &Path, file: &str| std::fs::read(dir.join(file)).unwrap();
+    for file in ["advocates.txt", "replicates.csv", "curves.csv"] {
+        assert!(read(&one, file) == read(&two, file), "{file}");
+    }
+    let text = String::from_utf8(read(&one, "advocates.txt")).unwrap();
+    let labels: Vec<&str> = text.lines().filter(|l| !l.starts_with('#')).collect();
+    assert_eq!(labels.len(), 40);
+    assert!(text.starts_with("# advocates: 40 advocates chosen by influence"));
+    let summary: serde_json::Value = serde_json::from_slice(&read(&one, "summary.json")).unwrap();
+    let timing = &summary["timing"];
+    assert!(timing["choose_seconds"].as_f64().unwrap() > 0.0);
+    assert!(timing["choose_seconds"].as_f64() <= timing["build_seconds"].as_f64());
+    // advocates.txt is an advocate file: read back, it recruits the same
+    // advocates, so every replicate comes out the same.
+    let file_scenario = out.path().join("from-file.toml");
+    let text = std::fs::read_to_string("scenarios/facebook-influence.toml")
+        .unwrap()
+        .replace("../data/", &format!("{}/data/", env!("CARGO_MANIFEST_DIR")))
+        .replace("count = 40 ", "# count = 40 ")
+        .replace("epsilon = 0.1 ", "# epsilon = 0.1 ")
+        .replace(
+            "choose = \"influence\"",
+            &format!(
+                "choose = \"file\"\npath = \"{}\"",
+                one.join("advocates.txt").display()
+            ),
+        );
+    std::fs::write(&file_scenario, text).unwrap();
+    let again = run("2", file_scenario.to_str().unwrap(), "again");
+    assert!(read(&one, "replicates.csv") == read(&again, "replicates.csv"));
+    assert!(!again.join("advocates.txt").exists());
 }
 
 fn scenario_file(dir: &Path, rule: &str, advocates: &str) -> String {

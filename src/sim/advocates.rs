@@ -57,12 +57,15 @@ pub(super) enum AdvocatePlan {
 impl ProgrammePlan {
     /// Prepare programme `i` of `scenario` on `population`, with `customers`
     /// existing customers in every replicate; also what `choose = "influence"`
-    /// chose. Fails (as bad input) when the programme does not fit the population.
+    /// chose (only when `choose`: otherwise its count is checked and nobody is
+    /// chosen). Fails (as bad input) when the programme does not fit the
+    /// population.
     pub(super) fn new(
         scenario: &Scenario,
         population: &Population,
         i: usize,
         customers: u32,
+        choose: bool,
     ) -> Result<(Self, Option<InfluenceChoice>)> {
         let prog = &scenario.programmes[i];
         let nodes = population.nodes() as u32;
@@ -146,6 +149,10 @@ impl ProgrammePlan {
             AdvocateChoice::Spread { amount } => AdvocatePlan::Spread {
                 count: count_of(amount)?,
             },
+            AdvocateChoice::Influence { amount, .. } if !choose => {
+                count_of(amount)?;
+                AdvocatePlan::Fixed(Vec::new())
+            }
             AdvocateChoice::Influence { amount, epsilon } => {
                 let count = count_of(amount)?;
                 let (plan, choice) =

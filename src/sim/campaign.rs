@@ -145,7 +145,8 @@ pub fn check_fits(scenario: &Scenario) -> Result<()> {
         return Ok(());
     }
     let population = graph::build(&scenario.population, scenario.simulation.seed, 0)?;
-    CampaignPlan::new(scenario, &population).map(|_| ())
+    // Without choosing by influence: that is the run's work, not validation's.
+    CampaignPlan::prepare(scenario, &population, false).map(|_| ())
 }
 
 /// The error of a channel that asks for more consumers than `what` `limit`.
@@ -199,6 +200,12 @@ impl CampaignPlan {
     /// consumers, a degree band with too few members, unknown labels in an advocate
     /// file.
     pub fn new(scenario: &Scenario, population: &Population) -> Result<Self> {
+        Self::prepare(scenario, population, true)
+    }
+
+    /// [`CampaignPlan::new`]; with `choose` false, `choose = "influence"`
+    /// programmes are checked but not chosen (they recruit nobody).
+    fn prepare(scenario: &Scenario, population: &Population, choose: bool) -> Result<Self> {
         let nodes = population.nodes() as u32;
         let customers = (scenario.market.customers * f64::from(nodes)).round() as u32;
         let many = scenario.influencers.len() > 1;
@@ -227,7 +234,7 @@ impl CampaignPlan {
         let mut programmes = Vec::with_capacity(scenario.programmes.len());
         let mut influence = Vec::new();
         for i in 0..scenario.programmes.len() {
-            let (plan, chosen) = ProgrammePlan::new(scenario, population, i, customers)?;
+            let (plan, chosen) = ProgrammePlan::new(scenario, population, i, customers, choose)?;
             programmes.push(plan);
             influence.extend(chosen);
         }
