@@ -222,6 +222,27 @@ pub fn stream_key(seed: u64, replicate: u64, stream: Stream) -> u64 {
     )
 }
 
+/// The key of channel `channel`'s stream `stream` in replicate `replicate`, for
+/// [`item_stream`]: the seed of [`channel_stream`] with the same arguments, so a
+/// family of item streams belongs to that channel's stream and to no other.
+pub fn channel_key(seed: u64, replicate: u64, stream: Stream, channel: &str) -> u64 {
+    mix64(
+        mix64(mix64(seed) ^ replicate.wrapping_add(0x9e37_79b9_7f4a_7c15))
+            ^ fnv1a(stream.name().as_bytes())
+            ^ mix64(fnv1a(channel.as_bytes())),
+    )
+}
+
+/// Generator number `index` of the family `key`: a pure function of both, so
+/// items drawn in parallel (each from its own generator) come out the same for any
+/// thread count.
+#[inline]
+pub fn item_stream(key: u64, index: u64) -> WomRng {
+    WomRng::seed_from_u64(mix64(
+        key ^ mix64(index.wrapping_mul(0xd1b5_4a32_d192_ed03)),
+    ))
+}
+
 /// A uniform draw from [0, 1) for item `index` of the counter-based stream `key`,
 /// trait `salt`: a pure function of its arguments, so a consumer's trait is the same
 /// whenever and in whatever order it is read.

@@ -333,6 +333,11 @@ impl Csr {
         &self.targets
     }
 
+    /// The raw weight array (one per arc, parallel to [`Csr::targets`]), if weighted.
+    pub fn weights(&self) -> Option<&[f32]> {
+        self.weights.as_deref()
+    }
+
     /// Bytes held by the arrays, for reports and the memory guard's calibration.
     pub fn heap_bytes(&self) -> usize {
         self.offsets.len() * 8

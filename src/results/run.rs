@@ -135,8 +135,16 @@ fn write_run(scenario: &Scenario, dir: &Path, options: RunOptions) -> Result<Run
         Timing {
             build_seconds: built.build_seconds,
             simulate_seconds,
+            choose_seconds: (!built.influence.is_empty())
+                .then(|| built.influence.iter().map(|(c, _)| c.seconds).sum()),
         },
     );
+    if !built.influence.is_empty() {
+        files::write_file(
+            &dir.join("advocates.txt"),
+            advocates_txt(scenario, &built).as_bytes(),
+        )?;
+    }
     if !channel_rows.is_empty() {
         channels::write_csv(dir, &channel_rows)?;
     }
@@ -162,6 +170,34 @@ fn write_run(scenario: &Scenario, dir: &Path, options: RunOptions) -> Result<Run
         summary,
         aggregates,
     })
+}
+
+/// `advocates.txt`: for each `choose = "influence"` programme, a `#` comment
+/// naming it, then the chosen advocates' labels, one a line, in order of choice
+/// (readable back as an advocate file, `choose = "file"`).
+fn advocates_txt(scenario: &Scenario, built: &crate::sim::runner::Built) -> String {
+    let mut text = String::new();
+    for (choice, labels) in &built.influence {
+        let p = &scenario.programmes[choice.programme];
+        let pool = match p.pool {
+            crate::scenario::Pool::Anyone => "",
+            crate::scenario::Pool::Customers => {
+                " among replicate 0's customers (each replicate chooses among its own)"
+            }
+        };
+        text.push_str(&format!(
+            "# {}: {} advocates chosen by influence{pool}, {} RR sets, {:.1} expected conversions on them\n",
+            p.name,
+            labels.len(),
+            choice.rr_sets,
+            choice.estimated_conversions
+        ));
+        for label in labels {
+            text.push_str(label);
+            text.push('\n');
+        }
+    }
+    text
 }
 
 fn progress_bar(visible: bool, total: u64) -> ProgressBar {

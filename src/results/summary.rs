@@ -58,6 +58,10 @@ pub struct Timing {
     pub build_seconds: f64,
     /// Running every replicate and folding its results.
     pub simulate_seconds: f64,
+    /// Seconds spent choosing advocates by influence (part of `build_seconds`),
+    /// present only when a programme has `choose = "influence"`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub choose_seconds: Option<f64>,
 }
 
 /// `summary.json`.

@@ -156,6 +156,15 @@ pub enum AdvocateChoice {
         /// How many.
         amount: Recruits,
     },
+    /// The consumers that maximise expected conversions under the scenario's
+    /// cascade, by reverse-influence sampling with the IMM bounds: at least
+    /// (1 − 1/e − epsilon) of the optimum with probability 1 − 1/N.
+    Influence {
+        /// How many.
+        amount: Recruits,
+        /// IMM's approximation slack, in (0, 1).
+        epsilon: f64,
+    },
     /// The consumers listed by label in a file, one per line.
     File {
         /// The file, resolved against the scenario file's folder.

@@ -133,6 +133,7 @@ pub struct RawAdvocates {
     pub min_degree: Option<i64>,
     pub max_degree: Option<i64>,
     pub path: Option<String>,
+    pub epsilon: Option<f64>,
     pub posts: Option<Vec<i64>>,
     pub incentive: Option<f64>,
 }

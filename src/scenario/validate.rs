@@ -38,6 +38,8 @@ pub mod defaults {
     pub const INFLUENCER_REACH: f64 = 0.0227;
     pub const INFLUENCER_TRUST: f64 = 0.18;
     pub const CHOOSE: &str = "random";
+    /// IMM's approximation slack for `choose = "influence"`.
+    pub const EPSILON: f64 = 0.1;
     pub const FATIGUE: f64 = 0.0;
     pub const TRUST_FACTOR: f64 = 1.0;
     pub const CUSTOMERS: f64 = 0.0;

@@ -304,6 +304,11 @@ fn advocates(a: &Advocates, named: bool) -> Table {
             t.insert("choose".into(), "spread".into());
             recruits(&mut t, n);
         }
+        AdvocateChoice::Influence { amount: n, epsilon } => {
+            t.insert("choose".into(), "influence".into());
+            recruits(&mut t, n);
+            t.insert("epsilon".into(), (*epsilon).into());
+        }
         AdvocateChoice::File { path: p } => {
             t.insert("choose".into(), "file".into());
             t.insert("path".into(), path(p));

@@ -6,10 +6,13 @@
 //! streams into reusable buffers, in time proportional to what it picks (except
 //! `follower_choice = "by_degree"`, which is O(n) per replicate).
 
-use crate::error::{Diagnostic, Result, WomError};
+use crate::error::{Result, WomError};
 use crate::graph::{self, Csr, Population, Topology};
 use crate::rng::{self, WomRng};
-use crate::scenario::{AdvocateChoice, FollowerChoice, Pool, PopulationSpec, Recruits, Scenario};
+use crate::scenario::{AdvocateChoice, FollowerChoice, PopulationSpec, Scenario};
+
+pub(super) use super::advocates::AdvocatePlan;
+pub use super::advocates::InfluenceChoice;
 
 /// Epoch-stamped marks over node ids: clearing is O(1).
 #[derive(Debug, Clone)]
@@ -54,11 +57,13 @@ impl Marks {
 pub struct SeedingScratch {
     /// General-purpose marks, cleared by each draw that uses them.
     pub marks: Marks,
+    /// Which consumers may be chosen (`choose = "influence"` among customers).
+    pub(super) allowed: Vec<bool>,
     /// Consumers recruited by a programme in this replicate.
     pub recruited: Marks,
     keys: Vec<(bool, f64, u32)>,
     /// One programme's draw, before those recruited earlier are skipped.
-    fresh: Vec<u32>,
+    pub(super) fresh: Vec<u32>,
     /// Breadth-first layers of a niche audience.
     layer: Vec<u32>,
     next_layer: Vec<u32>,
@@ -74,6 +79,7 @@ impl SeedingScratch {
     pub fn new(nodes: usize) -> Self {
         SeedingScratch {
             marks: Marks::new(nodes),
+            allowed: Vec::new(),
             recruited: Marks::new(nodes),
             keys: Vec::new(),
             fresh: Vec::new(),
@@ -84,25 +90,6 @@ impl SeedingScratch {
             moved: Marks::new(nodes),
         }
     }
-}
-
-/// How one programme's advocates are drawn in each replicate.
-#[derive(Debug, Clone)]
-enum AdvocatePlan {
-    /// `count` drawn uniformly from `pool` (all nodes when `pool` is None).
-    FromPool { pool: Option<Vec<u32>>, count: u32 },
-    /// `count` drawn uniformly from the replicate's existing customers.
-    FromCustomers { count: u32 },
-    /// The `certain` highest-degree nodes, plus `extra` drawn from the tied group.
-    TopDegree {
-        certain: Vec<u32>,
-        tied: Vec<u32>,
-        extra: u32,
-    },
-    /// `count` nodes far apart, greedily.
-    Spread { count: u32 },
-    /// A fixed list.
-    Fixed(Vec<u32>),
 }
 
 /// One creator, prepared for a population.
@@ -124,7 +111,7 @@ pub struct InfluencerPlan {
 pub struct ProgrammePlan {
     /// The key of its random stream (as for [`InfluencerPlan::key`]).
     pub key: String,
-    plan: AdvocatePlan,
+    pub(super) plan: AdvocatePlan,
     /// Advocates it sets out to recruit in every replicate (fewer only when an
     /// earlier programme already recruited some of the same consumers).
     pub count: u32,
@@ -142,6 +129,8 @@ pub struct CampaignPlan {
     pub programmes: Vec<ProgrammePlan>,
     /// Recruited advocates in every replicate, all programmes together.
     pub advocate_count: u32,
+    /// What each `choose = "influence"` programme chose, in scenario order.
+    pub influence: Vec<InfluenceChoice>,
 }
 
 /// Check that the campaign of `scenario` fits its population, as a run would find
@@ -161,11 +150,31 @@ pub fn check_fits(scenario: &Scenario) -> Result<()> {
         return Ok(());
     }
     let population = graph::build(&scenario.population, scenario.simulation.seed, 0)?;
-    CampaignPlan::new(scenario, &population).map(|_| ())
+    // Without choosing by influence: that is the run's work, not validation's.
+    CampaignPlan::prepare(scenario, &population, false).map(|_| ())
+}
+
+/// The error of a channel that asks for more consumers than `what` `limit`.
+pub(super) fn too_many(
+    scenario: &Scenario,
+    field: &str,
+    asked: u64,
+    limit: u64,
+    what: &str,
+    alternative: &str,
+) -> WomError {
+    WomError::input(
+        scenario
+            .diagnostic(
+                field,
+                format!("asks for {asked} consumers but {what} {limit}"),
+            )
+            .help(format!("lower it or use `{alternative}`")),
+    )
 }
 
 /// The stream key of a channel: empty for the single-table form's default name.
-fn stream_key(name: &str, default: &str) -> String {
+pub(super) fn stream_key(name: &str, default: &str) -> String {
     if name == default {
         String::new()
     } else {
@@ -175,7 +184,13 @@ fn stream_key(name: &str, default: &str) -> String {
 
 /// The field a channel's message points at: `influencer.followers` for the
 /// single-table form, `influencer[i].followers` for an array.
-fn channel_field(scenario: &Scenario, kind: &str, index: usize, many: bool, key: &str) -> String {
+pub(super) fn channel_field(
+    scenario: &Scenario,
+    kind: &str,
+    index: usize,
+    many: bool,
+    key: &str,
+) -> String {
     let _ = scenario;
     if many {
         format!("{kind}[{index}].{key}")
@@ -190,24 +205,14 @@ impl CampaignPlan {
     /// consumers, a degree band with too few members, unknown labels in an advocate
     /// file.
     pub fn new(scenario: &Scenario, population: &Population) -> Result<Self> {
+        Self::prepare(scenario, population, true)
+    }
+
+    /// [`CampaignPlan::new`]; with `choose` false, `choose = "influence"`
+    /// programmes are checked but not chosen (they recruit nobody).
+    fn prepare(scenario: &Scenario, population: &Population, choose: bool) -> Result<Self> {
         let nodes = population.nodes() as u32;
-        let too_many = |field: &str, asked: u64, limit: u64, what: &str, alternative: &str| {
-            WomError::input(
-                scenario
-                    .diagnostic(
-                        field,
-                        format!("asks for {asked} consumers but {what} {limit}"),
-                    )
-                    .help(format!("lower it or use `{alternative}`")),
-            )
-        };
         let customers = (scenario.market.customers * f64::from(nodes)).round() as u32;
-        let degree = |v: u32| -> u32 {
-            match &population.topology {
-                Topology::Network(g) => g.degree(v) as u32,
-                Topology::Complete { nodes } => nodes - 1,
-            }
-        };
         let many = scenario.influencers.len() > 1;
         let mut influencers = Vec::with_capacity(scenario.influencers.len());
         for (i, inf) in scenario.influencers.iter().enumerate() {
@@ -216,6 +221,7 @@ impl CampaignPlan {
                 let field = channel_field(scenario, "influencer", i, many, "followers");
                 let what = "the population has";
                 return Err(too_many(
+                    scenario,
                     &field,
                     f,
                     u64::from(nodes),
@@ -230,95 +236,12 @@ impl CampaignPlan {
                 reach: inf.reach.resolve(f, &scenario.engagement),
             });
         }
-        let many = scenario.programmes.len() > 1;
         let mut programmes = Vec::with_capacity(scenario.programmes.len());
-        for (i, prog) in scenario.programmes.iter().enumerate() {
-            let field = channel_field(scenario, "advocates", i, many, "count");
-            let (pool, what) = match prog.pool {
-                Pool::Anyone => (nodes, "the population has"),
-                Pool::Customers => (customers, "the pool of customers has"),
-            };
-            let count_of = |amount: &Recruits| -> Result<u32> {
-                let count = amount.resolve(u64::from(nodes), u64::from(pool), prog.incentive);
-                if count > u64::from(pool) {
-                    return Err(too_many(&field, count, u64::from(pool), what, "share"));
-                }
-                Ok(count as u32)
-            };
-            let plan = match &prog.choice {
-                AdvocateChoice::Random { amount } if prog.pool == Pool::Customers => {
-                    AdvocatePlan::FromCustomers {
-                        count: count_of(amount)?,
-                    }
-                }
-                AdvocateChoice::Random { amount } => AdvocatePlan::FromPool {
-                    pool: None,
-                    count: count_of(amount)?,
-                },
-                AdvocateChoice::TopDegree { amount } => {
-                    let count = count_of(amount)? as usize;
-                    let mut order: Vec<u32> = (0..nodes).collect();
-                    // Highest degree first; equal degrees by id, then drawn at random.
-                    order.sort_unstable_by_key(|&v| (std::cmp::Reverse(degree(v)), v));
-                    if count == 0 {
-                        AdvocatePlan::TopDegree {
-                            certain: vec![],
-                            tied: vec![],
-                            extra: 0,
-                        }
-                    } else {
-                        let boundary = degree(order[count - 1]);
-                        let first_tied = order.partition_point(|&v| degree(v) > boundary);
-                        let end_tied = order.partition_point(|&v| degree(v) >= boundary);
-                        AdvocatePlan::TopDegree {
-                            certain: order[..first_tied].to_vec(),
-                            tied: order[first_tied..end_tied].to_vec(),
-                            extra: (count - first_tied) as u32,
-                        }
-                    }
-                }
-                AdvocateChoice::DegreeBand {
-                    amount,
-                    min_degree,
-                    max_degree,
-                } => {
-                    let band: Vec<u32> = (0..nodes)
-                        .filter(|&v| (*min_degree..=*max_degree).contains(&degree(v)))
-                        .collect();
-                    let count = count_of(amount)?;
-                    if count as usize > band.len() {
-                        return Err(WomError::input(
-                            scenario.diagnostic(&field, format!(
-                                "asks for {count} advocates but only {} consumers have degree {min_degree} to {max_degree}",
-                                band.len()
-                            ))
-                            .help("lower the count or widen the band (`min_degree`, `max_degree`)"),
-                        ));
-                    }
-                    AdvocatePlan::FromPool {
-                        pool: Some(band),
-                        count,
-                    }
-                }
-                AdvocateChoice::Spread { amount } => AdvocatePlan::Spread {
-                    count: count_of(amount)?,
-                },
-                AdvocateChoice::File { path } => {
-                    AdvocatePlan::Fixed(read_advocate_file(path, population)?)
-                }
-            };
-            let count = match &plan {
-                AdvocatePlan::FromPool { count, .. }
-                | AdvocatePlan::FromCustomers { count }
-                | AdvocatePlan::Spread { count } => *count,
-                AdvocatePlan::TopDegree { certain, extra, .. } => certain.len() as u32 + extra,
-                AdvocatePlan::Fixed(list) => list.len() as u32,
-            };
-            programmes.push(ProgrammePlan {
-                key: stream_key(&prog.name, "advocates"),
-                plan,
-                count,
-            });
+        let mut influence = Vec::new();
+        for i in 0..scenario.programmes.len() {
+            let (plan, chosen) = ProgrammePlan::new(scenario, population, i, customers, choose)?;
+            programmes.push(plan);
+            influence.extend(chosen);
         }
         Ok(CampaignPlan {
             nodes,
@@ -326,6 +249,7 @@ impl CampaignPlan {
             advocate_count: programmes.iter().map(|p| p.count).sum(),
             influencers,
             programmes,
+            influence,
         })
     }
 
@@ -405,28 +329,9 @@ impl CampaignPlan {
         let mut fresh = Vec::new();
         std::mem::swap(&mut fresh, &mut scratch.fresh);
         fresh.clear();
-        match &self.programmes[p].plan {
-            AdvocatePlan::FromPool { pool: None, count } => {
-                sample_range(self.nodes, *count, rng, scratch, &mut fresh)
-            }
-            AdvocatePlan::FromPool {
-                pool: Some(pool),
-                count,
-            } => sample_from(pool, *count, rng, scratch, &mut fresh),
-            AdvocatePlan::FromCustomers { count } => {
-                sample_from(customers, *count, rng, scratch, &mut fresh)
-            }
-            AdvocatePlan::TopDegree {
-                certain,
-                tied,
-                extra,
-            } => {
-                fresh.extend_from_slice(certain);
-                sample_from(tied, *extra, rng, scratch, &mut fresh);
-            }
-            AdvocatePlan::Spread { count } => spread(population, *count, rng, scratch, &mut fresh),
-            AdvocatePlan::Fixed(list) => fresh.extend_from_slice(list),
-        }
+        self.programmes[p]
+            .plan
+            .draw(self.nodes, population, customers, rng, scratch, &mut fresh);
         if start == 0 {
             // The first programme: nobody to skip.
             out.extend_from_slice(&fresh);
@@ -526,7 +431,7 @@ fn sample_positions(
 }
 
 /// Append `k` distinct ids drawn uniformly from `0..n`.
-fn sample_range(
+pub(super) fn sample_range(
     n: u32,
     k: u32,
     rng: &mut WomRng,
@@ -537,7 +442,7 @@ fn sample_range(
 }
 
 /// Append `k` distinct members of `pool` drawn uniformly.
-fn sample_from(
+pub(super) fn sample_from(
     pool: &[u32],
     k: u32,
     rng: &mut WomRng,
@@ -547,138 +452,6 @@ fn sample_from(
     sample_positions(pool.len() as u32, k, rng, scratch, |i| {
         out.push(pool[i as usize])
     });
-}
-
-/// Append `k` advocates far apart: random candidates are accepted only if no
-/// advocate is within two ties (so no two share a friend); when candidates run out,
-/// within one tie, and finally anywhere. On a complete graph this is random.
-fn spread(
-    population: &Population,
-    k: u32,
-    rng: &mut WomRng,
-    scratch: &mut SeedingScratch,
-    out: &mut Vec<u32>,
-) {
-    let n = population.nodes() as u32;
-    let Topology::Network(g) = &population.topology else {
-        return sample_range(n, k, rng, scratch, out);
-    };
-    let marks = &mut scratch.marks;
-    // marks: consumers within `radius` ties of a chosen advocate.
-    let exclude = |marks: &mut Marks, v: u32, radius: u32| {
-        marks.set(v as usize);
-        if radius >= 1 {
-            for &u in g.neighbors(v) {
-                marks.set(u as usize);
-                if radius >= 2 {
-                    for &w in g.neighbors(u) {
-                        marks.set(w as usize);
-                    }
-                }
-            }
-        }
-    };
-    for radius in [2u32, 1, 0] {
-        // Exclusion zones of the advocates chosen so far, at this radius.
-        marks.clear();
-        for &v in out.iter() {
-            exclude(marks, v, radius);
-        }
-        let attempts = 20 * u64::from(k) + 1000;
-        for _ in 0..attempts {
-            if out.len() as u32 == k {
-                return;
-            }
-            let v = rng::below(rng, u64::from(n)) as u32;
-            if marks.get(v as usize) {
-                continue;
-            }
-            out.push(v);
-            exclude(marks, v, radius);
-        }
-    }
-    // Anything still missing: the first unchosen ids in a random rotation.
-    let start = rng::below(rng, u64::from(n)) as u32;
-    for i in 0..n {
-        if out.len() as u32 == k {
-            break;
-        }
-        let v = (start + i) % n;
-        if !marks.get(v as usize) {
-            marks.set(v as usize);
-            out.push(v);
-        }
-    }
-}
-
-/// The most unknown labels of one advocate file that are reported.
-const MAX_REPORTED: usize = 50;
-
-/// Read an advocate file: one node label per line, `#` comments and blank lines
-/// skipped, repeated labels counted once; every unknown label is reported (up to
-/// [`MAX_REPORTED`]), in file order. Linear in the file's length.
-fn read_advocate_file(path: &std::path::Path, population: &Population) -> Result<Vec<u32>> {
-    let text = std::fs::read_to_string(path).map_err(|e| {
-        WomError::input(
-            Diagnostic::new(format!("cannot read the advocate file: {e}"))
-                .file(path)
-                .field("advocates.path"),
-        )
-    })?;
-    let nodes = population.nodes();
-    // One hash index for the whole file: linear in its length.
-    let index = population.labels.as_ref().map(|labels| labels.lookup());
-    let lookup = |label: &str| -> Option<u32> {
-        match &index {
-            Some(index) => index.get(label),
-            // Generated populations: labels are the node ids 0..n.
-            None => label
-                .parse::<u64>()
-                .ok()
-                .filter(|&id| id < nodes)
-                .map(|id| id as u32),
-        }
-    };
-    let mut ids = Vec::new();
-    let mut seen = Marks::new(nodes as usize);
-    let mut problems = Vec::new();
-    // "\n", "\r\n" and a lone "\r" each end one line.
-    let text = text.replace("\r\n", "\n");
-    for (i, line) in text.split(['\n', '\r']).enumerate() {
-        let label = line.trim();
-        if label.is_empty() || label.starts_with('#') {
-            continue;
-        }
-        match lookup(label) {
-            Some(id) if !seen.get(id as usize) => {
-                seen.set(id as usize);
-                ids.push(id);
-            }
-            Some(_) => {}
-            None if problems.len() < MAX_REPORTED => problems.push(
-                Diagnostic::new(format!(
-                    "advocate \"{}\" is not a consumer of the population",
-                    crate::error::echo(label)
-                ))
-                .file(path)
-                .at(i + 1, Some(1))
-                .help(match &population.labels {
-                    Some(_) => {
-                        "use node labels exactly as they appear in the edge list".to_string()
-                    }
-                    None => format!(
-                        "generated populations are labelled 0 to {}",
-                        nodes.saturating_sub(1)
-                    ),
-                }),
-            ),
-            None => {}
-        }
-    }
-    if !problems.is_empty() {
-        return Err(WomError::Input(problems));
-    }
-    Ok(ids)
 }
 
 #[cfg(test)]

@@ -9,7 +9,7 @@
 use crate::error::{Result, WomError};
 use crate::graph::{self, Population};
 use crate::scenario::Scenario;
-use crate::sim::campaign::CampaignPlan;
+use crate::sim::campaign::{CampaignPlan, InfluenceChoice};
 use crate::sim::engine::{
     self, ChannelCounts, Model, ReplicateOutcome, Scratch, StepCounts, World,
 };
@@ -31,6 +31,16 @@ fn world_for(scenario: &Scenario, replicate: u64) -> Result<World> {
     Ok(World::new(population, plan))
 }
 
+/// The labels of `ids` in `population` (node ids for generated populations).
+fn labels_of(population: &Population, ids: &[u32]) -> Vec<String> {
+    ids.iter()
+        .map(|&v| match &population.labels {
+            Some(labels) => labels.label(v),
+            None => v.to_string(),
+        })
+        .collect()
+}
+
 /// What was built before the replicates ran.
 #[derive(Debug, Clone)]
 pub struct Built {
@@ -46,6 +56,9 @@ pub struct Built {
     pub audiences: Vec<(u32, f64)>,
     /// Existing customers at launch.
     pub customers: u32,
+    /// What each `choose = "influence"` programme chose (replicate 0's population),
+    /// with the chosen advocates' labels.
+    pub influence: Vec<(InfluenceChoice, Vec<String>)>,
     /// Wall-clock seconds spent building replicate 0's population and plan.
     pub build_seconds: f64,
 }
@@ -151,6 +164,12 @@ pub fn simulate_on(
             .map(|i| (i.followers, i.reach))
             .collect(),
         customers: first.plan.customers,
+        influence: first
+            .plan
+            .influence
+            .iter()
+            .map(|c| (c.clone(), labels_of(&first.population, &c.advocates)))
+            .collect(),
         build_seconds: 0.0,
     };
     let shared = (!scenario.simulation.new_graph_each_replicate).then_some(first);

@@ -262,9 +262,23 @@ fn programme(
         &field("choose"),
         raw.choose,
         defaults::CHOOSE,
-        &["random", "top_degree", "degree_band", "spread", "file"],
+        &[
+            "random",
+            "top_degree",
+            "degree_band",
+            "spread",
+            "influence",
+            "file",
+        ],
     );
     let why = format!("to choose = \"{choose}\"");
+    if choose != "influence" {
+        c.reject(
+            &field("epsilon"),
+            raw.epsilon.is_some(),
+            &format!("{why}; it belongs to choose = \"influence\""),
+        );
+    }
     if choose != "degree_band" {
         let belongs = format!("{why}; it belongs to choose = \"degree_band\"");
         c.reject(&field("min_degree"), raw.min_degree.is_some(), &belongs);
@@ -368,6 +382,17 @@ fn programme(
             match other {
                 "top_degree" => AdvocateChoice::TopDegree { amount },
                 "spread" => AdvocateChoice::Spread { amount },
+                "influence" => {
+                    let epsilon = raw.epsilon.unwrap_or(defaults::EPSILON);
+                    if !(epsilon > 0.0 && epsilon < 1.0) {
+                        c.error(
+                            &field("epsilon"),
+                            format!("is {epsilon}; allowed: a number strictly between 0 and 1 (the chosen advocates reach at least 1 - 1/e - epsilon of the best possible)"),
+                        );
+                        return None;
+                    }
+                    AdvocateChoice::Influence { amount, epsilon }
+                }
                 "degree_band" => {
                     let need = "degree_band needs `min_degree` and `max_degree`";
                     let min = c.required(&field("min_degree"), raw.min_degree, need);
@@ -475,7 +500,8 @@ pub(super) fn unique_names(
 /// cascade on a complete population counts one programme's advocates, not
 /// several; a disclosed incentive's `trust_factor` scales a cascade's
 /// per-recommendation conversion on a network; `pool = "customers"` draws its
-/// advocates at random.
+/// advocates at random or by influence; `choose = "influence"` samples a cascade
+/// on a network.
 pub(super) fn supported(
     c: &mut Checker<'_>,
     wom: &WordOfMouth,
@@ -503,13 +529,33 @@ pub(super) fn supported(
                 format!("is {} with rule \"{rule}\"{}; allowed: 1 unless rule = \"cascade\" on a network, where it scales each recommendation's conversion", p.trust_factor, if complete { " on a complete population" } else { "" }),
             );
         }
-        let random = matches!(p.choice, AdvocateChoice::Random { .. });
-        if p.pool == Pool::Customers && !random && !matches!(p.choice, AdvocateChoice::File { .. })
+        let per_replicate = matches!(
+            p.choice,
+            AdvocateChoice::Random { .. } | AdvocateChoice::Influence { .. }
+        );
+        if p.pool == Pool::Customers
+            && !per_replicate
+            && !matches!(p.choice, AdvocateChoice::File { .. })
         {
             c.error(
                 &format!("{section}.pool"),
-                "is \"customers\"; allowed with choose = \"random\" only (customers differ from replicate to replicate)".into(),
+                "is \"customers\"; allowed with choose = \"random\" or \"influence\" only (customers differ from replicate to replicate)".into(),
             );
+        }
+        if matches!(p.choice, AdvocateChoice::Influence { .. }) {
+            if rule != "cascade" {
+                c.error_help(
+                    &format!("{section}.choose"),
+                    format!("is \"influence\" with rule \"{rule}\"; allowed: rule = \"cascade\" only (the choice samples the cascade's independent recommendations backwards; under \"{rule}\" adoption depends on several advocates together, which reverse sampling cannot represent)"),
+                    "use choose = \"top_degree\" or \"spread\", or rule = \"cascade\"".into(),
+                );
+            } else if complete {
+                c.error_help(
+                    &format!("{section}.choose"),
+                    "is \"influence\" on a complete population; allowed: a network population (on a complete one every consumer is alike)".into(),
+                    "use choose = \"random\"".into(),
+                );
+            }
         }
     }
 }
