@@ -112,9 +112,9 @@ fn print(out: &mut impl Write, r: &OptimizeReport, dir: &Path) -> io::Result<()>
     match o.method {
         Method::Exhaustive => writeln!(
             out,
-            "method       exhaustive: all {} affordable mixes ({} simulated); greedy {}",
+            "method       exhaustive: all {} affordable mixes; greedy ({} of them simulated) {}",
             o.affordable_mixes.unwrap_or(0),
-            o.evaluations,
+            o.greedy_evaluations,
             if o.greedy_is_plan {
                 "found the same plan".to_string()
             } else {

@@ -7,10 +7,17 @@
 //! mean. The search:
 //!
 //! 1. **Greedy** by marginal gain per cost: from the empty mix, each step
-//!    evaluates every affordable next purchase (a creator not yet bought, or the
-//!    next level of a programme) and takes the one whose gain in the metric's
-//!    mean per unit of added cost is largest (a free purchase with a gain comes
-//!    first); it stops when no affordable purchase raises the mean. The greedy
+//!    takes the affordable next purchase (a creator not yet bought, or the next
+//!    level of a programme) whose gain in the metric's mean per unit of added
+//!    cost is largest (a free purchase with a gain comes first); it stops when
+//!    no affordable purchase raises the mean. Gains are measured lazily (CELF,
+//!    Leskovec et al. 2007): a purchase's ratio measured at an earlier, smaller
+//!    mix is taken as a bound on its ratio now, and only the purchase with the
+//!    largest bound is re-measured; it is taken when its fresh ratio is still
+//!    the largest. This is plain greedy whenever gains shrink as the mix grows
+//!    (diminishing returns, as under the independent cascade); where channels
+//!    reinforce each other a purchase may be re-measured too rarely, and one
+//!    whose gain was not positive is not tried again. The greedy
 //!    answer is the better of that chain's end and the best single purchase
 //!    (any one channel at any affordable level): for a monotone submodular
 //!    objective known exactly this is within ½(1 − 1/e) of the optimum
@@ -129,7 +136,8 @@ pub struct Outcome {
     pub versus_single: Option<Difference>,
     /// The best mix found at each budget: rows where it improves, by cost.
     pub frontier: Vec<Evaluated>,
-    /// Distinct mixes simulated.
+    /// Distinct mixes simulated: by greedy and the single purchases, and in all.
+    pub greedy_evaluations: usize,
     pub evaluations: usize,
 }
 
@@ -173,8 +181,9 @@ fn better(a: &Evaluated, b: &Evaluated) -> bool {
 /// simulates a scenario (with the scenario's seed, so that mixes are paired).
 ///
 /// Cost: greedy evaluates at most (channels) × (steps) mixes, steps being at
-/// most the creators plus the programmes' levels, plus every single purchase;
-/// exhaustive search adds at most [`EXHAUSTIVE_LIMIT`].
+/// most the creators plus the programmes' levels (lazily, usually the channels
+/// once and then one or two per step), plus every single purchase; exhaustive
+/// search adds at most [`EXHAUSTIVE_LIMIT`].
 pub fn optimize(
     menu: &Menu,
     budget: f64,
@@ -189,48 +198,69 @@ pub fn optimize(
         done: BTreeMap::new(),
     };
     let affordable = menu.affordable(budget, exhaustive_limit);
-    // Greedy.
+    // Greedy, lazily (CELF): a channel's gain per cost, measured at an earlier
+    // mix, bounds its gain now when gains shrink as the mix grows; only the
+    // channel with the largest bound is re-measured, and taken when its fresh
+    // ratio is still the largest.
+    let n = menu.channels.len();
     let mut current = cache.get(&menu.empty())?;
     let mut steps = Vec::new();
+    let mut bound = vec![f64::INFINITY; n];
+    let mut measured_at: Vec<Option<Mix>> = vec![None; n];
+    let next = |c: usize, mix: &Mix| -> Option<Mix> {
+        (mix[c] < menu.channels[c].levels.len()).then(|| {
+            let mut m = mix.clone();
+            m[c] += 1;
+            m
+        })
+    };
     loop {
-        let mut best: Option<(f64, Evaluated, usize)> = None;
-        for c in 0..menu.channels.len() {
-            let level = current.mix[c];
-            if level >= menu.channels[c].levels.len() {
+        let mut pick: Option<(usize, Mix)> = None;
+        for c in 0..n {
+            if bound[c] == f64::NEG_INFINITY {
                 continue;
             }
-            let mut next = current.mix.clone();
-            next[c] = level + 1;
-            if !fits(menu.cost(&next), budget) {
+            let Some(m) = next(c, &current.mix) else {
                 continue;
-            }
-            let e = cache.get(&next)?;
-            let gain = e.metric.mean - current.metric.mean;
-            if gain <= 0.0 {
-                continue;
-            }
-            let added = e.cost - current.cost;
-            let ratio = if added > 0.0 { gain / added } else { f64::INFINITY };
-            let wins = match &best {
-                None => true,
-                Some((r, b, _)) => ratio > *r || (ratio == *r && better(&e, b)),
             };
-            if wins {
-                best = Some((ratio, e, c));
+            if !fits(menu.cost(&m), budget) {
+                continue;
+            }
+            if pick.as_ref().map_or(true, |(p, _)| bound[c] > bound[*p]) {
+                pick = Some((c, m));
             }
         }
-        let Some((ratio, e, c)) = best else { break };
+        let Some((c, m)) = pick else { break };
+        if measured_at[c].as_ref() != Some(&current.mix) {
+            let e = cache.get(&m)?;
+            let gain = e.metric.mean - current.metric.mean;
+            let added = e.cost - current.cost;
+            bound[c] = if gain <= 0.0 {
+                f64::NEG_INFINITY
+            } else if added > 0.0 {
+                gain / added
+            } else {
+                f64::INFINITY
+            };
+            measured_at[c] = Some(current.mix.clone());
+            continue;
+        }
+        // Fresh and still the largest: take it.
+        let e = cache.get(&m)?;
         let channel = &menu.channels[c];
         steps.push(Step {
             channel: channel.name.clone(),
-            level: channel.levels[e.mix[c] - 1].label.clone(),
+            level: channel.levels[m[c] - 1].label.clone(),
             added_cost: e.cost - current.cost,
             gain: e.metric.mean - current.metric.mean,
-            gain_per_cost: ratio.is_finite().then_some(ratio),
+            gain_per_cost: bound[c].is_finite().then_some(bound[c]),
             cost: e.cost,
             metric_mean: e.metric.mean,
         });
         current = e;
+        // The channel's next level is a new purchase: not measured yet.
+        bound[c] = f64::INFINITY;
+        measured_at[c] = None;
     }
     // Every single purchase.
     let mut best_single: Option<Evaluated> = None;
@@ -253,6 +283,7 @@ pub fn optimize(
             greedy = single.clone();
         }
     }
+    let greedy_evaluations = cache.done.len();
     // Exhaustive, when small enough.
     let (method, plan) = match &affordable {
         Some(all) => {
@@ -297,6 +328,7 @@ pub fn optimize(
         best_single,
         versus_single,
         frontier,
+        greedy_evaluations,
         evaluations: cache.done.len(),
     })
 }

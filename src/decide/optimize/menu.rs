@@ -156,7 +156,7 @@ impl Menu {
                         prog.incentive = incentive;
                         let n = planned(&prog)?;
                         ladder.push(Level {
-                            label: format!("incentive {incentive} ({n} advocates)"),
+                            label: format!("incentive {incentive}, {n} advocates"),
                             cost: incentive * f64::from(n),
                             programme: Some(prog),
                         });
