@@ -149,13 +149,16 @@ fn the_plan_is_the_closed_form_knapsack_optimum() {
     assert_eq!(d["paired"], true);
     assert!(d["ci95_low"].as_f64().unwrap() > 0.0, "{d}");
     // The frontier rises with the budget and ends at the plan.
-    let csv = std::fs::read_to_string(dir.path().join("out/optimize-knapsack/frontier.csv")).unwrap();
+    let csv =
+        std::fs::read_to_string(dir.path().join("out/optimize-knapsack/frontier.csv")).unwrap();
     let rows: Vec<Vec<String>> = csv
         .lines()
         .skip(1)
         .map(|l| l.split(',').map(String::from).collect())
         .collect();
-    assert!(csv.starts_with("budget,conversions_mean,conversions_ci95_low,conversions_ci95_high,mix"));
+    assert!(
+        csv.starts_with("budget,conversions_mean,conversions_ci95_low,conversions_ci95_high,mix")
+    );
     let means: Vec<f64> = rows.iter().map(|r| r[1].parse().unwrap()).collect();
     assert!(means.windows(2).all(|w| w[1] > w[0]), "{means:?}");
     assert_eq!(rows.last().unwrap()[4], "A + referral (200 advocates)");
@@ -216,7 +219,13 @@ fn the_plan_runs_to_its_own_numbers() {
     let report = optimize(dir.path(), &["--budget", "1500"]);
     let plan = dir.path().join("out/optimize-knapsack/plan.toml");
     let out = dir.path().join("run");
-    succeeds(&["run", plan.to_str().unwrap(), "--out", out.to_str().unwrap(), "-q"]);
+    succeeds(&[
+        "run",
+        plan.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "-q",
+    ]);
     let summary: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(out.join("plan/summary.json")).unwrap())
             .unwrap();
@@ -243,10 +252,14 @@ fn bad_budget_and_metric_exit_2() {
         let err = fails_with_input_error(&["optimize", f, "--budget", budget, "--out", o]);
         assert!(err.contains("--budget"), "{err}");
     }
-    let err = fails_with_input_error(&["optimize", f, "--budget", "100", "--metric", "roi", "--out", o]);
+    let err = fails_with_input_error(&[
+        "optimize", f, "--budget", "100", "--metric", "roi", "--out", o,
+    ]);
     assert!(err.contains("--metric"), "{err}");
     fails_with_input_error(&["optimize", f, "--out", o]);
-    let err = fails_with_input_error(&["optimize", f, "--budget", "100", "--levels", "0", "--out", o]);
+    let err = fails_with_input_error(&[
+        "optimize", f, "--budget", "100", "--levels", "0", "--out", o,
+    ]);
     assert!(err.contains("--levels"), "{err}");
     assert!(!out.join("optimize-knapsack").exists());
 }

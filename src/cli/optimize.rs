@@ -39,9 +39,10 @@ pub(super) fn optimize(
     let start = Instant::now();
     let overrides = all_overrides(simulation, options);
     let base = scenario::load(file, &overrides)?;
-    let dir = simulation
-        .out
-        .join(format!("optimize-{}", super::output_folder_name(&base.stem)));
+    let dir = simulation.out.join(format!(
+        "optimize-{}",
+        super::output_folder_name(&base.stem)
+    ));
     let visible = !simulation.quiet && io::stderr().is_terminal();
     let bar = progress(visible, 0);
     let replicates = u64::from(base.simulation.replicates);

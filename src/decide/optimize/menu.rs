@@ -115,7 +115,9 @@ impl Menu {
             return Err(WomError::input(
                 Diagnostic::new("the scenario has no channel to buy")
                     .file(&scenario.origin.path)
-                    .help("add [[influencer]] or [[advocates]] tables: each is an item of the menu"),
+                    .help(
+                        "add [[influencer]] or [[advocates]] tables: each is an item of the menu",
+                    ),
             ));
         }
         let mut base = scenario.clone();
@@ -166,7 +168,8 @@ impl Menu {
                     let full = planned(p)?;
                     let mut last = 0;
                     for k in 1..=levels {
-                        let n = ((f64::from(full) * f64::from(k)) / f64::from(levels)).round() as u32;
+                        let n =
+                            ((f64::from(full) * f64::from(k)) / f64::from(levels)).round() as u32;
                         if n == 0 || n == last {
                             continue;
                         }

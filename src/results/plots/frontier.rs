@@ -48,7 +48,10 @@ pub fn frontier(
                 "best plan found at each budget: conversions, mean",
             ),
             Entry::new(Key::Band(blue, 0.25), CI_LABEL),
-            Entry::new(Key::Mark(Marker::Disc, orange), "the plan for the whole budget"),
+            Entry::new(
+                Key::Mark(Marker::Disc, orange),
+                "the plan for the whole budget",
+            ),
         ];
         let (plot, legend) = with_legend_strip(&body, &entries, 20);
         // A step: each row holds until the next row's budget, the last to `budget`.
