@@ -317,3 +317,81 @@ impl Menu {
         true
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::Path;
+
+    const MENU: &str = r#"
+[simulation]
+replicates = 2
+steps = 3
+[population]
+generator = "erdos_renyi"
+nodes = 1000
+mean_degree = 4
+[market]
+customers = 0.1
+[[influencer]]
+name = "creator"
+followers = 100
+fee = 70.0
+[[advocates]]
+name = "referral"
+pool = "customers"
+acceptance = [[0.0, 0.0], [10.0, 0.5]]
+incentive = 10.0
+[[advocates]]
+name = "ambassadors"
+share = 0.01
+incentive = 3.0
+"#;
+
+    fn menu(levels: u32) -> Menu {
+        let s = crate::scenario::parse(MENU, Path::new("menu.toml"), &[]).unwrap();
+        let p = crate::graph::build(&s.population, s.simulation.seed, 0).unwrap();
+        Menu::new(&s, &p, levels).unwrap()
+    }
+
+    #[test]
+    fn ladders_of_incentives_and_counts() {
+        let m = menu(4);
+        let costs =
+            |c: usize| -> Vec<f64> { m.channels[c].levels.iter().map(|l| l.cost).collect() };
+        assert_eq!(costs(0), vec![70.0]);
+        // Incentives 2.5, 5, 7.5, 10: shares 0.125, 0.25, 0.375, 0.5 of the 100
+        // customers, round() = 13 (12.5 rounds away from 0), 25, 38, 50.
+        assert_eq!(
+            costs(1),
+            vec![2.5 * 13.0, 5.0 * 25.0, 7.5 * 38.0, 10.0 * 50.0]
+        );
+        // 10 ambassadors in 4 levels: 3, 5, 8, 10 at 3 each.
+        assert_eq!(costs(2), vec![9.0, 15.0, 24.0, 30.0]);
+        assert_eq!(m.size(), 2 * 5 * 5);
+        let mix = vec![1, 2, 0];
+        assert_eq!(m.cost(&mix), 70.0 + 125.0);
+        assert_eq!(
+            m.describe(&mix),
+            "creator + referral (incentive 5, 25 advocates)"
+        );
+        let s = m.scenario(&mix);
+        assert_eq!(s.influencers.len(), 1);
+        assert_eq!(s.programmes.len(), 1);
+        assert_eq!(s.programmes[0].incentive, 5.0);
+        assert_eq!(m.describe(&m.empty()), "nothing");
+    }
+
+    #[test]
+    fn affordable_mixes_respect_the_budget_and_the_limit() {
+        let m = menu(2);
+        let all = m.affordable(100.0, 1000).unwrap();
+        assert!(all.iter().all(|x| m.cost(x) <= 100.0));
+        let brute = (0..2)
+            .flat_map(|a| (0..3).flat_map(move |b| (0..3).map(move |c| vec![a, b, c])))
+            .filter(|x| m.cost(x) <= 100.0)
+            .count();
+        assert_eq!(all.len(), brute);
+        assert!(m.affordable(100.0, brute - 1).is_none());
+    }
+}
