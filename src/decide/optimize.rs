@@ -251,7 +251,7 @@ pub fn optimize(
         steps.push(Step {
             channel: channel.name.clone(),
             level: channel.levels[m[c] - 1].label.clone(),
-            added_cost: e.cost - current.cost,
+            added_cost: menu::clean(e.cost - current.cost),
             gain: e.metric.mean - current.metric.mean,
             gain_per_cost: bound[c].is_finite().then_some(bound[c]),
             cost: e.cost,

@@ -90,6 +90,14 @@ fn amount_of(choice: &AdvocateChoice) -> Option<&Recruits> {
     }
 }
 
+/// Round to 12 significant digits (sums of money print as they are written).
+pub(super) fn clean(v: f64) -> f64 {
+    if v == 0.0 || !v.is_finite() {
+        return v;
+    }
+    format!("{v:.11e}").parse().unwrap_or(v)
+}
+
 /// Money to the cent.
 fn cents(v: f64) -> f64 {
     (v * 100.0).round() / 100.0
@@ -211,13 +219,16 @@ impl Menu {
         vec![0; self.channels.len()]
     }
 
-    /// What `mix` costs.
+    /// What `mix` costs (to 12 significant digits, so that 316.23 + 31.62
+    /// reads 347.85).
     pub fn cost(&self, mix: &[usize]) -> f64 {
-        self.channels
-            .iter()
-            .zip(mix)
-            .filter(|(_, &l)| l > 0)
-            .fold(0.0, |sum, (c, &l)| sum + c.levels[l - 1].cost)
+        clean(
+            self.channels
+                .iter()
+                .zip(mix)
+                .filter(|(_, &l)| l > 0)
+                .fold(0.0, |sum, (c, &l)| sum + c.levels[l - 1].cost),
+        )
     }
 
     /// The scenario that runs `mix`: the base scenario with the bought creators
