@@ -9,6 +9,7 @@ mod breakeven;
 mod compare;
 mod fit;
 mod graph;
+mod optimize;
 mod reproduce;
 mod run;
 mod sensitivity;
@@ -264,6 +265,26 @@ enum Command {
         #[command(flatten)]
         options: ScenarioOptions,
     },
+    /// The mix of the scenario's creators and programme levels that maximises
+    /// conversions or profit within a budget (docs/decisions.md)
+    Optimize {
+        /// Scenario file (.toml): its creators and programmes are the menu
+        #[arg(value_name = "SCENARIO")]
+        file: PathBuf,
+        /// The most the plan may cost, in the scenario's money (above 0)
+        #[arg(long, value_name = "B", required = true, value_parser = optimize::parse_budget)]
+        budget: f64,
+        /// What to maximise
+        #[arg(long, value_enum, default_value = "conversions")]
+        metric: crate::decide::optimize::Objective,
+        /// Levels of each programme's ladder: counts (or incentives) k/N of its own, k = 1..N
+        #[arg(long, value_name = "N", default_value_t = crate::decide::optimize::DEFAULT_LEVELS)]
+        levels: u32,
+        #[command(flatten)]
+        simulation: SimulationOptions,
+        #[command(flatten)]
+        options: ScenarioOptions,
+    },
     /// Fit a model to data: the Bass model to a sales series (docs/calibration.md)
     Fit {
         /// Sales per period: a CSV file with columns `period` (1 = first period
@@ -399,6 +420,14 @@ fn dispatch(cli: Cli) -> Result<()> {
             &simulation,
             &options,
         ),
+        Command::Optimize {
+            file,
+            budget,
+            metric,
+            levels,
+            simulation,
+            options,
+        } => optimize::optimize(&file, budget, metric, levels, &simulation, &options),
         Command::Fit {
             bass,
             out,

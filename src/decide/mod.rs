@@ -9,6 +9,7 @@ pub mod bass_fit;
 pub mod breakeven;
 pub mod calibrate;
 pub mod evaluate;
+pub mod optimize;
 pub mod sales;
 pub mod sensitivity;
 pub mod sobol;

@@ -27,6 +27,7 @@
 
 mod comparison;
 mod conversion;
+mod frontier;
 mod histogram;
 mod legend;
 mod marks;
@@ -36,6 +37,7 @@ mod validation;
 
 pub use comparison::{comparison, ComparedSeries};
 pub use conversion::conversion;
+pub use frontier::{frontier, FrontierPoint};
 pub use histogram::{exact_mean_ci, histogram, histogram_with_mean, MeanCi};
 pub(crate) use legend::{draw_legend, with_legend_strip, Entry, Key};
 pub(crate) use marks::Marker;
