@@ -111,6 +111,7 @@ fn render(dir: &Path, stem: &str, figure: impl Fn(Figure<'_>) -> Result<()>) -> 
         let root = SVGBackend::with_string(&mut svg, SIZE).into_drawing_area();
         figure(Figure::Svg(root))?;
     }
+    let svg = crate::results::plots::xml_safe(&svg);
     files::write_file(&dir.join(format!("{stem}.svg")), svg.as_bytes())
 }
 
