@@ -272,6 +272,27 @@ pub fn parse_edge_list<R: BufRead>(
     parse(reader, name, options, false)
 }
 
+/// Like [`read_edge_list`] from the bytes of a file: gzip when they start with the
+/// gzip magic bytes (multi-member is fine), else plain text. `name` is the file
+/// name used in messages.
+pub fn parse_edge_list_bytes(
+    bytes: &[u8],
+    name: &str,
+    options: EdgeListOptions,
+) -> Result<EdgeList, WomError> {
+    if bytes.starts_with(&[0x1f, 0x8b]) {
+        let decoder = flate2::bufread::MultiGzDecoder::new(bytes);
+        parse(
+            BufReader::with_capacity(READ_BUFFER, decoder),
+            name,
+            options,
+            true,
+        )
+    } else {
+        parse(bytes, name, options, false)
+    }
+}
+
 /// Fill the buffer and return its bytes without consuming them (used to look for the
 /// gzip magic bytes).
 fn sniff<R: Read>(reader: &mut BufReader<R>) -> io::Result<&[u8]> {
