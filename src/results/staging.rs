@@ -280,6 +280,26 @@ fn remove_leftovers(parent: &Path, name: &str) {
     }
 }
 
+/// Remove the temporary folder `path` while the run's threads may still be
+/// writing into it: renamed first (a file created through the old path then
+/// fails, so nothing new appears in it), then removed. Removing it in place could
+/// race with a file being created and leave the folder behind.
+fn remove_while_written(path: &Path) {
+    let mut aside = path.as_os_str().to_owned();
+    aside.push("-x");
+    let aside = PathBuf::from(aside);
+    let doomed = if std::fs::rename(path, &aside).is_ok() {
+        aside
+    } else {
+        path.to_path_buf()
+    };
+    for _ in 0..5 {
+        if std::fs::remove_dir_all(&doomed).is_ok() || !doomed.exists() {
+            return;
+        }
+    }
+}
+
 fn install_signal_handlers() {
     static INSTALL: Once = Once::new();
     INSTALL.call_once(|| {
@@ -291,7 +311,7 @@ fn install_signal_handlers() {
             if let Some(signal) = signals.forever().next() {
                 let staged = locked(&STAGED);
                 for (path, _) in staged.iter() {
-                    let _ = std::fs::remove_dir_all(path);
+                    remove_while_written(path);
                 }
                 let name = if signal == SIGINT {
                     "SIGINT"
