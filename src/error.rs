@@ -143,13 +143,35 @@ pub fn echo(text: &str) -> String {
             out.push('…');
             break;
         }
-        if c.is_control() {
-            out.extend(c.escape_default());
-        } else {
-            out.push(c);
-        }
+        push_visible(&mut out, c);
     }
     out
+}
+
+/// `text` with its control characters shown escaped (`\u{7}`), whole: for names and
+/// other text from the user that is shown in full (terminal lines, figure titles and
+/// legends, whose SVG must stay well-formed XML). Tabs stay tabs.
+pub fn escape_controls(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.chars().any(|c| c.is_control() && c != '\t') {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if c == '\t' {
+            out.push(c);
+        } else {
+            push_visible(&mut out, c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
+fn push_visible(out: &mut String, c: char) {
+    if c.is_control() {
+        out.extend(c.escape_default());
+    } else {
+        out.push(c);
+    }
 }
 
 /// The most characters of a user's text that a message echoes.
@@ -164,5 +186,16 @@ mod tests {
         assert_eq!(echo("a\u{1b}]0;title\u{7}b"), "a\\u{1b}]0;title\\u{7}b");
         assert_eq!(echo(&"x".repeat(100)).chars().count(), ECHO_LIMIT + 1);
         assert_eq!(echo("plain"), "plain");
+    }
+
+    #[test]
+    fn escape_controls_keeps_the_whole_text() {
+        assert_eq!(escape_controls("bell\u{7}"), "bell\\u{7}");
+        assert_eq!(escape_controls("a\tb\u{9b}c\u{7f}"), "a\tb\\u{9b}c\\u{7f}");
+        assert_eq!(escape_controls(&"x".repeat(100)).len(), 100);
+        assert!(matches!(
+            escape_controls("plain"),
+            std::borrow::Cow::Borrowed(_)
+        ));
     }
 }

@@ -420,3 +420,103 @@ fn the_run_estimate_counts_every_threads_scratch() {
         4 * 34 * 1_000_000
     );
 }
+
+/// Sweep, sensitivity, break-even and fit folders are written like run folders:
+/// into a temporary folder beside the result folder, swapped in as a whole at the
+/// end. While a command waits before its swap, its files are in the temporary
+/// folder and none is in the result folder; afterwards the folder holds them all
+/// and no temporary is left. (Before, these commands wrote straight into the
+/// result folder, one file after another.)
+#[test]
+fn sweep_sensitivity_breakeven_and_fit_folders_are_staged_and_swapped() {
+    let tmp = tempfile::tempdir().unwrap();
+    let s = scenario(tmp.path());
+    let s = s.to_str().unwrap();
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let uncertain = root.join("scenarios/uncertain-micro.toml");
+    let influencer = root.join("scenarios/macro-influencer.toml");
+    let advocates = root.join("scenarios/micro-advocates.toml");
+    let sales = root.join("data/room-air-conditioners.csv");
+    let small = ["--set", "population.nodes=2000", "--replicates", "10"];
+    let cases: Vec<(Vec<&str>, &str)> = vec![
+        (
+            vec![
+                "sweep",
+                s,
+                "--vary",
+                "advocates.count=5,10",
+                "--replicates",
+                "10",
+            ],
+            "sweep.json",
+        ),
+        (
+            [
+                &["sensitivity", uncertain.to_str().unwrap(), "--samples", "4"][..],
+                &small[..],
+            ]
+            .concat(),
+            "sensitivity.json",
+        ),
+        (
+            [
+                &[
+                    "breakeven",
+                    influencer.to_str().unwrap(),
+                    advocates.to_str().unwrap(),
+                    "--solve",
+                    "advocates.count",
+                    "--range",
+                    "10..2000",
+                ][..],
+                &small[..],
+            ]
+            .concat(),
+            "breakeven.json",
+        ),
+        (vec!["fit", "--bass", sales.to_str().unwrap()], "fit.json"),
+    ];
+    for (args, file) in cases {
+        let out = tmp.path().join(format!("out-{}", args[0]));
+        let mut all = args.clone();
+        all.extend(["--quiet", "--out", out.to_str().unwrap()]);
+        let mut child = wom(&all)
+            .env("WOM_TEST_PAUSE_BEFORE_SWAP_MS", "1500")
+            .spawn()
+            .unwrap();
+        let started = Instant::now();
+        let mut seen = None;
+        while seen.is_none() && started.elapsed() < Duration::from_secs(120) {
+            if child.try_wait().unwrap().is_some() {
+                break;
+            }
+            for entry in std::fs::read_dir(&out).into_iter().flatten().flatten() {
+                let name = entry.file_name().to_string_lossy().into_owned();
+                if let Some((folder, _)) =
+                    name.strip_prefix('.').and_then(|n| n.split_once(".tmp-"))
+                {
+                    if entry.path().join(file).exists() {
+                        assert!(
+                            !out.join(folder).join(file).exists(),
+                            "{}: {file} is in the result folder before the swap",
+                            args[0]
+                        );
+                        seen = Some(folder.to_string());
+                    }
+                }
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        let o = child.wait_with_output().unwrap();
+        assert!(o.status.success(), "{}: {}", args[0], stderr(&o));
+        let folder = seen.unwrap_or_else(|| panic!("{}: no staged folder held {file}", args[0]));
+        assert!(out.join(&folder).join(file).exists(), "{}", args[0]);
+        let left: Vec<_> = std::fs::read_dir(&out)
+            .unwrap()
+            .flatten()
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .filter(|n| n.contains(".tmp-"))
+            .collect();
+        assert!(left.is_empty(), "{}: {left:?}", args[0]);
+    }
+}

@@ -326,7 +326,7 @@ pub(super) fn breakeven(
         report.b.name, report.a.name, key
     );
     files::write(&dir, &report, &title)?;
-    let mut out = io::stdout().lock();
+    let mut out = super::terminal();
     print_report(&mut out, &report, &dir).map_err(io_error)
 }
 

@@ -36,7 +36,7 @@ pub(super) fn compare_many(
     };
     let comparison =
         simulation.with_threads(|| compare::compare(&scenarios, &dir, run_options))??;
-    let mut out = io::stdout().lock();
+    let mut out = super::terminal();
     write!(out, "{}", compare::table(&comparison)).map_err(io_error)?;
     writeln!(out, "wrote {}", dir.display()).map_err(io_error)
 }

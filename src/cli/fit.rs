@@ -30,7 +30,7 @@ pub(super) fn fit_bass(data: &Path, out: &Path, force: bool, quiet: bool) -> Res
     if quiet {
         return Ok(());
     }
-    let mut out = io::stdout().lock();
+    let mut out = super::terminal();
     write_fit_report(&mut out, &fit, &files, &dir).map_err(io_error)
 }
 

@@ -12,7 +12,7 @@ pub(super) fn graph(file: &std::path::Path, json: bool, overrides: &[Override]) 
     let population =
         graph::build(&s.population, s.simulation.seed, 0).map_err(|e| in_file(e, file))?;
     let stats = stats::graph_stats(&population, s.simulation.seed);
-    let mut out = io::stdout().lock();
+    let mut out = super::terminal();
     if json {
         let text = serde_json::to_string_pretty(&stats).expect("stats serialise");
         writeln!(out, "{text}").map_err(io_error)?;

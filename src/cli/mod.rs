@@ -321,7 +321,10 @@ where
     match dispatch(cli) {
         Ok(()) => 0,
         Err(e) => {
+            // Messages echo names and paths from the user's files: their control
+            // characters are shown escaped, never sent to the terminal.
             for line in e.to_string().lines() {
+                let line = crate::error::escape_controls(line);
                 if line.starts_with("  ") {
                     eprintln!("{line}");
                 } else {
@@ -446,6 +449,65 @@ fn ignore_broken_pipe(result: Result<()>) -> Result<()> {
     }
 }
 
+/// Standard output with control characters shown escaped (`\u{7}`): what a command
+/// prints echoes names from the user's files, which must not ring, retitle or
+/// recolour the terminal. Newlines and tabs pass.
+fn terminal() -> Escaping<io::StdoutLock<'static>> {
+    Escaping {
+        inner: io::stdout().lock(),
+        lead: false,
+    }
+}
+
+/// A writer that escapes C0 control bytes (but newline and tab), DEL and the C1
+/// controls (U+0080 to U+009F, `C2 80` to `C2 9F` in UTF-8).
+struct Escaping<W: io::Write> {
+    inner: W,
+    /// The last byte written was a `C2` lead byte, held back.
+    lead: bool,
+}
+
+impl<W: io::Write> io::Write for Escaping<W> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        let mut start = 0;
+        for (i, &b) in buf.iter().enumerate() {
+            if self.lead {
+                self.lead = false;
+                if (0x80..=0x9f).contains(&b) {
+                    write!(self.inner, "\\u{{{b:x}}}")?;
+                    start = i + 1;
+                    continue;
+                }
+                self.inner.write_all(&[0xc2])?;
+            }
+            if b == 0xc2 || (b < 0x20 && b != b'\n' && b != b'\t') || b == 0x7f {
+                self.inner.write_all(&buf[start..i])?;
+                start = i + 1;
+                if b == 0xc2 {
+                    self.lead = true;
+                } else {
+                    write!(self.inner, "\\u{{{b:x}}}")?;
+                }
+            }
+        }
+        self.inner.write_all(&buf[start..])?;
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        if std::mem::take(&mut self.lead) {
+            self.inner.write_all(&[0xc2])?;
+        }
+        self.inner.flush()
+    }
+}
+
+impl<W: io::Write> Drop for Escaping<W> {
+    fn drop(&mut self) {
+        let _ = io::Write::flush(self);
+    }
+}
+
 fn io_error(e: io::Error) -> WomError {
     WomError::Stdout(e)
 }
@@ -467,5 +529,28 @@ fn in_file(error: WomError, file: &std::path::Path) -> WomError {
                 .collect(),
         ),
         other => other,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::io::Write;
+
+    #[test]
+    fn the_terminal_gets_control_characters_escaped() {
+        let mut bytes = Vec::new();
+        {
+            let mut out = super::Escaping {
+                inner: &mut bytes,
+                lead: false,
+            };
+            write!(out, "bell\u{7}\tok\u{1b}]0;x\né\u{9b}").unwrap();
+            out.write_all(&[0xc2]).unwrap();
+            out.write_all(&[0x9b, b'z']).unwrap();
+        }
+        assert_eq!(
+            String::from_utf8(bytes).unwrap(),
+            "bell\\u{7}\tok\\u{1b}]0;x\né\\u{9b}\\u{9b}z"
+        );
     }
 }

@@ -4,7 +4,7 @@ use super::{io_error, with_threads};
 use crate::error::{Diagnostic, Result, WomError};
 use crate::reproduce::{self, Scale};
 use crate::results::run as runner;
-use std::io::{self, Write};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 /// Run experiment `name` (or `all` of them) at `scale` and write each into
@@ -57,7 +57,7 @@ pub(super) fn reproduce(
             runner::prepare_output_dir(&dir, force)?;
             reproduce::write(&experiment, &dir)?;
             if !quiet {
-                let mut stdout = io::stdout().lock();
+                let mut stdout = super::terminal();
                 writeln!(stdout, "{}\n", experiment.title).map_err(io_error)?;
                 write!(stdout, "{}", reproduce::table_markdown(&experiment)).map_err(io_error)?;
                 writeln!(stdout, "\nwrote {}\n", dir.display()).map_err(io_error)?;

@@ -22,7 +22,7 @@ pub(super) fn run_one(
     let result = simulation
         .with_threads(|| runner::run(&s, &dir, run_options))?
         .map_err(|e| in_file(e, file))?;
-    let mut out = io::stdout().lock();
+    let mut out = super::terminal();
     write_run_report(&mut out, &result.summary, &dir).map_err(io_error)
 }
 

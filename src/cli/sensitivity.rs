@@ -46,7 +46,7 @@ pub(super) fn sensitivity(
         .map_err(|e| in_file(e, file))?;
     progress.finish_and_clear();
     files::write(&dir, &result)?;
-    let mut out = io::stdout().lock();
+    let mut out = super::terminal();
     report(&mut out, &result, &dir).map_err(io_error)
 }
 

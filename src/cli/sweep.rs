@@ -265,7 +265,7 @@ pub(super) fn sweep(
         }
     }
     files::write(&dir, &report, &title)?;
-    let mut out = io::stdout().lock();
+    let mut out = super::terminal();
     print_table(&mut out, &report, &dir).map_err(io_error)
 }
 

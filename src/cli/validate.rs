@@ -3,13 +3,12 @@
 use super::io_error;
 use crate::error::{Result, WomError};
 use crate::scenario::{self, Override};
-use std::io::{self, Write};
+use std::io::Write;
 use std::path::PathBuf;
 
 pub(super) fn validate(files: &[PathBuf], explain: bool, overrides: &[Override]) -> Result<()> {
     let mut diagnostics = Vec::new();
-    let stdout = io::stdout();
-    let mut out = stdout.lock();
+    let mut out = super::terminal();
     for file in files {
         match scenario::load(file, overrides) {
             // What is known only once the population is built (an audience larger

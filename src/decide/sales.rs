@@ -39,10 +39,15 @@ pub fn read_sales_csv(path: &Path) -> Result<Vec<f64>> {
                 .help("give a CSV file with a header line `period,sales`"),
         )
     })?;
+    parse_sales_csv(std::io::BufReader::new(file), path)
+}
+
+/// Like [`read_sales_csv`], from any reader; `path` names it in messages.
+pub fn parse_sales_csv(input: impl std::io::Read, path: &Path) -> Result<Vec<f64>> {
     let mut reader = csv::ReaderBuilder::new()
         .trim(csv::Trim::All)
         .flexible(true)
-        .from_reader(std::io::BufReader::new(file));
+        .from_reader(input);
     let headers = reader
         .headers()
         .map_err(|e| WomError::input(csv_problem(path, &e)))?

@@ -82,8 +82,13 @@ pub struct BreakevenReport {
     pub seconds: f64,
 }
 
-/// Write `breakeven.json` and the figure into `dir`.
+/// Write `breakeven.json` and the figure as the folder `dir`, replacing it as a
+/// whole ([`crate::results::staging::write_staged`]).
 pub fn write(dir: &Path, report: &BreakevenReport, title: &str) -> Result<()> {
+    crate::results::staging::write_staged(dir, |stage| write_into(stage, report, title))
+}
+
+fn write_into(dir: &Path, report: &BreakevenReport, title: &str) -> Result<()> {
     let json = serde_json::to_string_pretty(report).expect("reports serialise");
     files::write_file(&dir.join("breakeven.json"), format!("{json}\n").as_bytes())?;
     figure(dir, report, title)

@@ -26,9 +26,23 @@ pub struct FitFiles {
     pub no_scenario: Option<String>,
 }
 
-/// Write `fit.json`, `fit.png`, `fit.svg` and `fitted.toml` into `dir` (which the
-/// caller has prepared). `name` names the scenario, e.g. the data file's stem.
+/// Write `fit.json`, `fit.png`, `fit.svg` and `fitted.toml` as the folder `dir`
+/// (which the caller has prepared), replacing it as a whole
+/// ([`crate::results::staging::write_staged`]). `name` names the scenario, e.g.
+/// the data file's stem.
 pub fn write_bass_fit(dir: &Path, name: &str, fit: &BassCalibration) -> Result<FitFiles> {
+    crate::results::staging::write_staged(dir, |stage| {
+        let mut files = write_bass_fit_into(stage, name, fit)?;
+        for path in &mut files.written {
+            if let Some(file) = path.file_name() {
+                *path = dir.join(file);
+            }
+        }
+        Ok(files)
+    })
+}
+
+fn write_bass_fit_into(dir: &Path, name: &str, fit: &BassCalibration) -> Result<FitFiles> {
     let mut written = Vec::new();
     let json = serde_json::to_string_pretty(&fit_json(fit)).expect("fits serialise");
     let path = dir.join("fit.json");

@@ -29,9 +29,14 @@ pub const CSV_HEADER: [&str; 12] = [
     "st_ci95_high",
 ];
 
-/// Write every file of `result` into `dir` (checked by
-/// [`crate::results::run::prepare_output_dir`]).
+/// Write every file of `result` as the folder `dir` (checked by
+/// [`crate::results::run::prepare_output_dir`]), replacing it as a whole
+/// ([`crate::results::staging::write_staged`]).
 pub fn write(dir: &Path, result: &Sensitivity) -> Result<()> {
+    crate::results::staging::write_staged(dir, |stage| write_into(stage, result))
+}
+
+fn write_into(dir: &Path, result: &Sensitivity) -> Result<()> {
     files::write_file(&dir.join("sensitivity.csv"), &csv(result)?)?;
     let json = serde_json::to_string_pretty(result).expect("results serialise");
     files::write_file(
@@ -112,6 +117,7 @@ fn render(dir: &Path, stem: &str, figure: impl Fn(Figure<'_>) -> Result<()>) -> 
         let root = SVGBackend::with_string(&mut svg, SIZE).into_drawing_area();
         figure(Figure::Svg(root))?;
     }
+    let svg = crate::results::plots::xml_safe(&svg);
     files::write_file(&dir.join(format!("{stem}.svg")), svg.as_bytes())
 }
 

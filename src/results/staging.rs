@@ -144,6 +144,26 @@ pub fn rename_in_error(e: WomError, stage: &Path, dir: &Path) -> WomError {
     }
 }
 
+/// Write a result folder `dir` as a whole: under its lock (taken here if this
+/// process does not hold it yet, released on return), `write` fills a temporary
+/// folder beside it ([`Staging`]), which then replaces `dir` in one swap; on an
+/// error the temporary folder is removed and `dir` is left as it was. Messages
+/// name `dir`, not the temporary folder.
+pub fn write_staged<T>(dir: &Path, write: impl FnOnce(&Path) -> Result<T>) -> Result<T> {
+    struct Release<'a>(&'a Path);
+    impl Drop for Release<'_> {
+        fn drop(&mut self) {
+            release(self.0);
+        }
+    }
+    lock(dir)?;
+    let _release = Release(dir);
+    let stage = Staging::new(dir)?;
+    let value = write(stage.path()).map_err(|e| rename_in_error(e, stage.path(), dir))?;
+    stage.commit()?;
+    Ok(value)
+}
+
 /// A temporary folder that replaces a result folder as a whole on
 /// [`Staging::commit`], and is removed if dropped before.
 pub struct Staging {

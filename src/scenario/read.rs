@@ -26,16 +26,35 @@ pub fn load(path: &Path, overrides: &[Override]) -> Result<Scenario> {
     parse(&text, path, overrides)
 }
 
+/// The message of a TOML syntax error; the parser gives none for some characters
+/// (a DEL or another control character, even in a comment), so it is made here
+/// from the character at the error's place.
+fn syntax_message(text: &str, e: &toml::de::Error) -> String {
+    let message = e.message().trim().replace('\n', "; ");
+    if !message.is_empty() {
+        return message;
+    }
+    let found = e
+        .span()
+        .and_then(|s| text.get(s.start..))
+        .and_then(|t| t.chars().next());
+    match found {
+        Some(c) if c.is_control() => format!(
+            "control character U+{:04X} is not allowed in TOML, not even in a comment or a string (only tab is)",
+            u32::from(c)
+        ),
+        Some(c) => format!("unexpected character `{}`", crate::error::echo(&c.to_string())),
+        None => "unexpected end of the file".to_string(),
+    }
+}
+
 /// Validate scenario `text` as if read from `path` (used for messages and to resolve
 /// relative paths), after applying `overrides`.
 pub fn parse(text: &str, path: &Path, overrides: &[Override]) -> Result<Scenario> {
     let locator = locate::Locator::new(text, path, overrides);
     let mut table: toml::Table = toml::from_str(text).map_err(|e| {
-        let mut d = Diagnostic::new(format!(
-            "TOML syntax error: {}",
-            e.message().trim().replace('\n', "; ")
-        ))
-        .file(path);
+        let mut d =
+            Diagnostic::new(format!("TOML syntax error: {}", syntax_message(text, &e))).file(path);
         if let Some((line, column)) = e.span().map(|s| locator.line_column(s.start)) {
             d = d.at(line, Some(column));
         }

@@ -541,6 +541,7 @@ fn population(c: &mut Checker<'_>, raw: RawPopulation, base_dir: &Path) -> Optio
             nodes: nodes(c, 1).unwrap_or(1),
         },
         "edge_list" => {
+            let raw_path_given = raw.path.is_some();
             let path = c
                 .required(
                     "population.path",
@@ -549,10 +550,19 @@ fn population(c: &mut Checker<'_>, raw: RawPopulation, base_dir: &Path) -> Optio
                 )
                 .unwrap_or_default();
             let resolved = base_dir.join(&path);
-            if !path.is_empty() && !resolved.exists() {
+            if raw_path_given && path.is_empty() {
+                c.error(
+                    "population.path",
+                    "is empty; allowed: the path of an edge list file, relative to the scenario file's folder".into(),
+                );
+            } else if !path.is_empty() && !resolved.exists() {
                 c.error_help(
                     "population.path",
-                    format!("is \"{path}\", but {} does not exist", resolved.display()),
+                    format!(
+                        "is \"{}\", but {} does not exist",
+                        crate::error::echo(&path),
+                        crate::error::echo(&resolved.display().to_string())
+                    ),
                     "paths in a scenario are relative to the scenario file's folder".into(),
                 );
             }

@@ -381,13 +381,46 @@ const MAX_REPORTED: usize = 50;
 /// skipped, repeated labels counted once; every unknown label is reported (up to
 /// [`MAX_REPORTED`]), in file order. Linear in the file's length.
 fn read_advocate_file(path: &std::path::Path, population: &Population) -> Result<Vec<u32>> {
-    let text = std::fs::read_to_string(path).map_err(|e| {
+    use std::io::Read as _;
+    let cannot = |e: String| {
         WomError::input(
             Diagnostic::new(format!("cannot read the advocate file: {e}"))
                 .file(path)
                 .field("advocates.path"),
         )
-    })?;
+    };
+    // One label per consumer at most, with room for comments: a larger file (or
+    // `/dev/zero`) is refused before it fills the memory.
+    let limit = advocate_file_limit(population.nodes());
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)
+        .and_then(|f| f.take(limit + 1).read_to_end(&mut bytes))
+        .map_err(|e| cannot(e.to_string()))?;
+    if bytes.len() as u64 > limit {
+        return Err(cannot(format!(
+            "it is larger than {limit} bytes, too large for a list of node labels of a population of {} consumers",
+            population.nodes()
+        )));
+    }
+    let text = String::from_utf8(bytes).map_err(|_| cannot("it is not UTF-8 text".to_string()))?;
+    parse_advocate_file(&text, path, population)
+}
+
+/// The largest advocate file read for a population of `nodes` consumers: 64 MiB
+/// plus 256 bytes a consumer.
+fn advocate_file_limit(nodes: u64) -> u64 {
+    (64 << 20) + 256 * nodes
+}
+
+/// The ids of the advocates listed in `text` (an advocate file's contents, read
+/// from `path`), with the rules of [`read_advocate_file`]: one label per line
+/// (`\n`, `\r\n` or a lone `\r`), `#` comments, repeats counted once, every
+/// unknown label reported (up to 50). Linear in the text's length.
+pub fn parse_advocate_file(
+    text: &str,
+    path: &std::path::Path,
+    population: &Population,
+) -> Result<Vec<u32>> {
     let nodes = population.nodes();
     // One hash index for the whole file: linear in its length.
     let index = population.labels.as_ref().map(|labels| labels.lookup());

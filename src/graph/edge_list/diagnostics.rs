@@ -51,6 +51,7 @@ pub(super) enum BadKind {
     MissingWeight,
     WeightNotNumber,
     WeightOutOfRange,
+    WeightRoundsToZero,
     EmptyField,
     NotUtf8,
     TooManyNodes,
@@ -77,6 +78,10 @@ impl BadLine {
                 "weight `{field}` in `{text}` is outside (0, 1]; a weight is a transmission probability, greater than 0 and at most 1"
             ))
             .help("rescale the weights into (0, 1], drop zero-weight edges, or read the graph as unweighted"),
+            BadKind::WeightRoundsToZero => Diagnostic::new(format!(
+                "weight `{field}` in `{text}` is greater than 0 but rounds to 0 in a 32-bit float (weights are stored as f32, whose smallest positive value is about 1.4e-45); a weight must be in (0, 1]"
+            ))
+            .help("drop the edge (a weight this small never transmits), or use a weight of at least 1e-45"),
             BadKind::EmptyField => Diagnostic::new(format!(
                 "empty field in `{text}` (two commas in a row, or a comma at the start or end of the line); fields must be non-empty"
             ))

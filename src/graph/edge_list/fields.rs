@@ -137,9 +137,11 @@ fn parse_weight(token: &[u8]) -> Result<f32, BadKind> {
         return Err(BadKind::WeightNotNumber);
     }
     let w = x as f32;
-    // `w > 0` also rejects positive weights too small for an f32.
     if x > 0.0 && x <= 1.0 && w > 0.0 {
         Ok(w)
+    } else if x > 0.0 && x <= 1.0 {
+        // Weights are kept as f32: this one would become 0.
+        Err(BadKind::WeightRoundsToZero)
     } else {
         Err(BadKind::WeightOutOfRange)
     }

@@ -76,7 +76,29 @@ pub(super) fn parse_int_label(t: &[u8]) -> Option<u64> {
     Some(x)
 }
 
-const FX_K: u64 = 0xf135_7aea_2e62_a9c5;
+/// The keys of a table's hash, drawn from the operating system's randomness (through
+/// std's `RandomState`) for every table: labels crafted to collide in one table's
+/// hash do not collide in another's, so reading stays linear in the input whatever
+/// the labels. Ids are given in order of first appearance, never in table order,
+/// so no result depends on the keys.
+#[derive(Debug, Clone, Copy)]
+struct Seed(u64, u64);
+
+impl Seed {
+    fn random() -> Self {
+        use std::hash::BuildHasher;
+        let state = std::collections::hash_map::RandomState::new();
+        Seed(state.hash_one(0x5eed_u64), state.hash_one(0xfeed_u64) | 1)
+    }
+}
+
+/// The 128-bit product of `a` and `b`, its halves xor-ed (foldhash's mixing step):
+/// every bit of the result depends on every bit of both.
+#[inline]
+fn fold_mul(a: u64, b: u64) -> u64 {
+    let p = u128::from(a) * u128::from(b);
+    (p as u64) ^ ((p >> 64) as u64)
+}
 
 /// An open-addressing hash table from integer label to id with the key and id side by
 /// side, so a look-up usually touches one cache line (at most 3/4 full: 21–43 bytes
@@ -86,6 +108,7 @@ struct IntTable {
     slots: Vec<IntSlot>,
     len: usize,
     shift: u32,
+    seed: Seed,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -103,22 +126,24 @@ impl IntTable {
         while n * 4 >= cap * 3 {
             cap *= 2;
         }
-        IntTable::with_slots(cap)
+        IntTable::with_slots(cap, Seed::random())
     }
 
-    fn with_slots(cap: usize) -> Self {
+    fn with_slots(cap: usize, seed: Seed) -> Self {
         debug_assert!(cap.is_power_of_two());
         IntTable {
             slots: vec![EMPTY_SLOT; cap],
             len: 0,
             shift: 64 - cap.trailing_zeros(),
+            seed,
         }
     }
 
     #[inline]
     fn home(&self, key: u64) -> usize {
-        // Fibonacci hashing: the top bits of the product are well mixed.
-        (key.wrapping_mul(FX_K) >> self.shift) as usize
+        // A keyed folded multiply; its top bits are well mixed. (An unkeyed
+        // `key * K` let crafted labels `j * K⁻¹` all share one home slot.)
+        (fold_mul(key ^ self.seed.0, self.seed.1) >> self.shift) as usize
     }
 
     fn get(&self, key: u64) -> Option<u32> {
@@ -178,7 +203,7 @@ impl IntTable {
     #[cold]
     fn grow(&mut self) {
         let old = std::mem::take(&mut self.slots);
-        let mut bigger = IntTable::with_slots(old.len() * 2);
+        let mut bigger = IntTable::with_slots(old.len() * 2, self.seed);
         for slot in old {
             if slot.id != 0 {
                 bigger.place(slot.key, slot.id - 1);
@@ -196,20 +221,22 @@ impl IntTable {
     }
 }
 
-/// Hash of a byte string, well mixed in every bit.
+/// Keyed hash of a byte string, well mixed in every bit. (The unkeyed
+/// `(h.rotl(5) ^ word) * K` it replaces let a second word cancel the first:
+/// 16-byte labels could be crafted to collide in all 64 bits.)
 #[inline]
-fn hash_bytes(bytes: &[u8]) -> u64 {
-    let mut h = bytes.len() as u64;
+fn hash_bytes(bytes: &[u8], seed: Seed) -> u64 {
+    let mut h = seed.0 ^ bytes.len() as u64;
     let mut chunks = bytes.chunks_exact(8);
     for c in &mut chunks {
         let word = u64::from_le_bytes(c.try_into().expect("8 bytes"));
-        h = (h.rotate_left(5) ^ word).wrapping_mul(FX_K);
+        h = fold_mul(h ^ word, seed.1);
     }
     let rest = chunks.remainder();
     if !rest.is_empty() {
         let mut t = [0u8; 8];
         t[..rest.len()].copy_from_slice(rest);
-        h = (h.rotate_left(5) ^ u64::from_le_bytes(t)).wrapping_mul(FX_K);
+        h = fold_mul(h ^ u64::from_le_bytes(t), seed.1);
     }
     // MurmurHash3 finaliser.
     h ^= h >> 33;
@@ -225,6 +252,7 @@ fn hash_bytes(bytes: &[u8]) -> u64 {
 pub(super) struct StrTable {
     slots: Vec<u32>,
     len: usize,
+    seed: Seed,
 }
 
 const EMPTY: u32 = u32::MAX;
@@ -234,10 +262,15 @@ impl StrTable {
         StrTable {
             slots: vec![EMPTY; 1024],
             len: 0,
+            seed: Seed::random(),
         }
     }
 
     fn build(labels: &StringLabels) -> Self {
+        StrTable::build_with(labels, Seed::random())
+    }
+
+    fn build_with(labels: &StringLabels, seed: Seed) -> Self {
         let mut cap = 1024;
         while labels.len() * 4 >= cap * 3 {
             cap *= 2;
@@ -245,9 +278,10 @@ impl StrTable {
         let mut t = StrTable {
             slots: vec![EMPTY; cap],
             len: 0,
+            seed,
         };
         for id in 0..labels.len() as u32 {
-            t.place(hash_bytes(labels.bytes(id)), id);
+            t.place(hash_bytes(labels.bytes(id), seed), id);
         }
         t
     }
@@ -270,7 +304,7 @@ impl StrTable {
 
     fn find(&self, key: &[u8], labels: &StringLabels) -> Option<u32> {
         let mask = self.mask();
-        let mut i = hash_bytes(key) as usize & mask;
+        let mut i = hash_bytes(key, self.seed) as usize & mask;
         loop {
             let id = self.slots[i];
             if id == EMPTY {
@@ -286,7 +320,7 @@ impl StrTable {
     /// The id of `key`, adding it to `labels` if new.
     #[inline]
     fn intern(&mut self, key: &str, labels: &mut StringLabels) -> Result<u32, BadKind> {
-        let hash = hash_bytes(key.as_bytes());
+        let hash = hash_bytes(key.as_bytes(), self.seed);
         let mask = self.mask();
         let mut i = hash as usize & mask;
         loop {
@@ -302,7 +336,7 @@ impl StrTable {
         let id = new_id(labels.len())?;
         labels.push(key);
         if (self.len + 1) * 4 > self.slots.len() * 3 {
-            *self = StrTable::build(labels);
+            *self = StrTable::build_with(labels, self.seed);
         } else {
             self.slots[i] = id;
             self.len += 1;

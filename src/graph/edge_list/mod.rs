@@ -14,7 +14,9 @@
 //! * Blank lines are ignored. A line whose first non-blank character is `#` or `%` is
 //!   a comment. A field that *starts* with `#` begins a trailing comment (`1 2 # note`);
 //!   a `#` inside a field is part of it (`1 2#x` has the label `2#x`).
-//! * Line endings may be `\n` or `\r\n`; a UTF-8 byte-order mark at the start is skipped.
+//! * Line endings may be `\n`, `\r\n` or a lone `\r` (old Mac files); a UTF-8
+//!   byte-order mark at the start is skipped. A line may be at most [`MAX_LINE`]
+//!   bytes long (longer is an error: the file is not an edge list).
 //! * Labels are arbitrary tokens. Node ids are given in order of first appearance
 //!   (`u` before `v` within a line). A label is an *integer* label when it is a
 //!   canonical decimal that fits `u64`: digits only, no sign, no leading zeros (`0` is
@@ -38,6 +40,12 @@
 //!
 //! Every problem with the input is a [`WomError::Input`] (exit code 2) whose
 //! [`Diagnostic`] names the file and, for a bad line, the first bad line and column.
+//!
+//! Memory is checked as the edges grow, not only before reading (a small gzip file
+//! can decompress to gigabytes): each time the edge array must grow past a million
+//! edges, the reader refuses (exit 2, with the line reached) when the grown array
+//! and the graph built from it would not fit in [`crate::graph::available_memory`],
+//! and an allocation that fails is the same refusal, never an abort.
 
 mod diagnostics;
 mod fields;
@@ -58,6 +66,15 @@ use intern::{parse_int_label, Interner};
 
 /// The most distinct nodes an edge list may have (ids are `u32`).
 pub const MAX_NODES: usize = u32::MAX as usize - 1;
+
+/// The longest line accepted, in bytes (1 MiB): an edge line is two labels and a
+/// weight; a longer line means the file is not an edge list (`/dev/zero`, a binary
+/// file, a gzip bomb of one character).
+pub const MAX_LINE: usize = 1 << 20;
+
+/// The edge array grows unchecked up to this many edges; past it every growth is
+/// checked against the memory available.
+const CHECK_GROWTH_FROM: usize = 1 << 20;
 
 /// Read buffer size: large reads keep system-call and decompression overhead low.
 const READ_BUFFER: usize = 1 << 20;
@@ -255,6 +272,27 @@ pub fn parse_edge_list<R: BufRead>(
     parse(reader, name, options, false)
 }
 
+/// Like [`read_edge_list`] from the bytes of a file: gzip when they start with the
+/// gzip magic bytes (multi-member is fine), else plain text. `name` is the file
+/// name used in messages.
+pub fn parse_edge_list_bytes(
+    bytes: &[u8],
+    name: &str,
+    options: EdgeListOptions,
+) -> Result<EdgeList, WomError> {
+    if bytes.starts_with(&[0x1f, 0x8b]) {
+        let decoder = flate2::bufread::MultiGzDecoder::new(bytes);
+        parse(
+            BufReader::with_capacity(READ_BUFFER, decoder),
+            name,
+            options,
+            true,
+        )
+    } else {
+        parse(bytes, name, options, false)
+    }
+}
+
 /// Fill the buffer and return its bytes without consuming them (used to look for the
 /// gzip magic bytes).
 fn sniff<R: Read>(reader: &mut BufReader<R>) -> io::Result<&[u8]> {
@@ -287,17 +325,27 @@ fn parse<R: BufRead>(
 
     loop {
         buf.clear();
-        match reader.read_until(b'\n', &mut buf) {
-            Ok(0) => break,
-            Ok(_) => {}
-            // (`read_until` itself retries interrupted reads.)
+        match read_line(&mut reader, &mut buf) {
+            Ok(Line::End) => break,
+            Ok(Line::Read) => {}
+            Ok(Line::TooLong) => {
+                return Err(WomError::input(
+                    Diagnostic::new(format!(
+                        "line {} is longer than {} bytes (1 MiB) without a line end; an edge line is two node labels and a weight, so this is not an edge list",
+                        line_no + 1,
+                        MAX_LINE
+                    ))
+                    .file(name)
+                    .help("check the path: it should name a text file of `u v` lines (or its gzip)"),
+                ))
+            }
             Err(e) => return Err(read_error(name, gzip, line_no, &e, None)),
         }
         line_no += 1;
-        let mut line: &[u8] = &buf;
-        if let Some(rest) = line.strip_suffix(b"\n") {
-            line = rest;
+        if edges.ends.capacity() - edges.ends.len() <= LOOKUP_LAG + 2 {
+            edges.grow(name, line_no)?;
         }
+        let mut line: &[u8] = &buf;
         if line_no == 1 {
             if let Some(rest) = line.strip_prefix(b"\xef\xbb\xbf") {
                 line = rest;
@@ -377,6 +425,58 @@ fn parse<R: BufRead>(
     })
 }
 
+/// What [`read_line`] found.
+enum Line {
+    Read,
+    End,
+    /// A line longer than [`MAX_LINE`], found before it is held in memory.
+    TooLong,
+}
+
+/// Read one line into `buf` without its line end (`\n`, `\r\n` or `\r`).
+fn read_line<R: BufRead>(reader: &mut R, buf: &mut Vec<u8>) -> io::Result<Line> {
+    let mut any = false;
+    loop {
+        let available = match reader.fill_buf() {
+            Ok(b) => b,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        if available.is_empty() {
+            return Ok(if any { Line::Read } else { Line::End });
+        }
+        any = true;
+        let end = available.iter().position(|&b| b == b'\n' || b == b'\r');
+        let take = end.unwrap_or(available.len());
+        if buf.len() + take > MAX_LINE {
+            return Ok(Line::TooLong);
+        }
+        buf.extend_from_slice(&available[..take]);
+        let Some(i) = end else {
+            reader.consume(take);
+            continue;
+        };
+        let cr = available[i] == b'\r';
+        reader.consume(i + 1);
+        if cr {
+            // `\r\n` is one line end.
+            loop {
+                match reader.fill_buf() {
+                    Ok(b) => {
+                        if b.first() == Some(&b'\n') {
+                            reader.consume(1);
+                        }
+                        break;
+                    }
+                    Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                    Err(e) => return Err(e),
+                }
+            }
+        }
+        return Ok(Line::Read);
+    }
+}
+
 /// The edges read so far, with their weights when the list is weighted.
 struct Edges {
     ends: Vec<(u32, u32)>,
@@ -384,6 +484,52 @@ struct Edges {
 }
 
 impl Edges {
+    /// Make room for more edges (doubling), refusing when the grown array and the
+    /// graph built from it would not fit in the memory available (checked past
+    /// [`CHECK_GROWTH_FROM`] edges) or when the allocation fails.
+    #[cold]
+    fn grow(&mut self, name: &str, line_no: u64) -> Result<(), WomError> {
+        let extra = self.ends.capacity().max(1024);
+        let total = (self.ends.capacity() + extra) as u64;
+        // The array (8 bytes an edge, 4 more with weights) and, at the end, the
+        // graph: two arcs of 4 bytes a tie (8 with weights) and the sort's copy.
+        let per_edge = if self.weights.is_some() {
+            12 + 24
+        } else {
+            8 + 16
+        };
+        let needed = total * per_edge;
+        let read = self.ends.len();
+        let refuse = |available: Option<u64>| {
+            let room = match available {
+                Some(a) => format!("only {} is available", crate::graph::human_bytes(a)),
+                None => "allocating it failed".to_string(),
+            };
+            WomError::input(
+                Diagnostic::new(format!(
+                    "at line {line_no}, after {read} edges, reading on needs about {} of memory, but {room}; the file holds more edges than its size suggested (a compressed file can expand a thousandfold)",
+                    crate::graph::human_bytes(needed),
+                ))
+                .file(name)
+                .help("use a smaller edge list, or raise the memory limit (ulimit -v, cgroup memory.max)"),
+            )
+        };
+        if self.ends.capacity() >= CHECK_GROWTH_FROM {
+            if let Some(available) = crate::graph::available_memory() {
+                if needed > available {
+                    return Err(refuse(Some(available)));
+                }
+            }
+        }
+        self.ends
+            .try_reserve_exact(extra)
+            .map_err(|_| refuse(None))?;
+        if let Some(weights) = &mut self.weights {
+            weights.try_reserve_exact(extra).map_err(|_| refuse(None))?;
+        }
+        Ok(())
+    }
+
     fn push(&mut self, u: u32, v: u32, w: f32) {
         self.ends.push((u, v));
         if let Some(weights) = &mut self.weights {

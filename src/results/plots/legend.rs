@@ -34,9 +34,10 @@ pub(crate) struct Entry {
 
 impl Entry {
     pub(crate) fn new(key: Key, label: impl Into<String>) -> Self {
+        let label = label.into();
         Entry {
             key,
-            label: label.into(),
+            label: crate::error::escape_controls(&label).into_owned(),
         }
     }
 }

@@ -139,7 +139,27 @@ pub(crate) fn render(
         let root = SVGBackend::with_string(&mut svg, SIZE).into_drawing_area();
         draw_svg(root)?;
     }
-    files::write_file(&dir.join(format!("{stem}.svg")), svg.as_bytes())
+    files::write_file(&dir.join(format!("{stem}.svg")), xml_safe(&svg).as_bytes())
+}
+
+/// SVG text that is well-formed XML whatever text was drawn: XML 1.0 allows no
+/// control character but tab, newline and carriage return, even as a character
+/// reference, so any other is shown escaped (`\u{7}`). Titles and legends escape
+/// them already; this guards every other label.
+pub(crate) fn xml_safe(svg: &str) -> std::borrow::Cow<'_, str> {
+    let bad = |c: char| c.is_control() && !matches!(c, '\t' | '\n' | '\r');
+    if !svg.chars().any(bad) {
+        return std::borrow::Cow::Borrowed(svg);
+    }
+    let mut out = String::with_capacity(svg.len() + 16);
+    for c in svg.chars() {
+        if bad(c) {
+            out.extend(c.escape_default());
+        } else {
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
 }
 
 /// Tick labels: whole numbers with thousands separators, one decimal below 10.

@@ -26,6 +26,7 @@ pub(crate) fn ellipsize<DB: DrawingBackend>(
     size: u32,
     width: u32,
 ) -> String {
+    let text = &*crate::error::escape_controls(text);
     if text_width(area, text, size) <= width {
         return text.to_string();
     }
@@ -111,6 +112,7 @@ pub(crate) fn draw_title<DB: DrawingBackend>(
     size: u32,
 ) -> Result<DrawingArea<DB, Shift>> {
     let (w, _) = area.dim_in_pixel();
+    let title = &*crate::error::escape_controls(title);
     let (lines, s) = title_lines(area, title, size, w.saturating_sub(48));
     let line_h = (f64::from(s) * 1.3) as i32;
     let pad = 10;

@@ -181,8 +181,13 @@ pub fn csv(report: &SweepReport) -> String {
     String::from_utf8(w.into_inner().expect("writing to memory")).expect("UTF-8 cells")
 }
 
-/// Write `sweep.csv`, `sweep.json` and the figure into `dir`.
+/// Write `sweep.csv`, `sweep.json` and the figure as the folder `dir`, replacing
+/// it as a whole ([`crate::results::staging::write_staged`]).
 pub fn write(dir: &Path, report: &SweepReport, title: &str) -> Result<()> {
+    crate::results::staging::write_staged(dir, |stage| write_into(stage, report, title))
+}
+
+fn write_into(dir: &Path, report: &SweepReport, title: &str) -> Result<()> {
     files::write_file(&dir.join("sweep.csv"), csv(report).as_bytes())?;
     let json = serde_json::to_string_pretty(report).expect("reports serialise");
     files::write_file(&dir.join("sweep.json"), format!("{json}\n").as_bytes())?;
