@@ -82,8 +82,9 @@ fn mpi_binary() -> Option<&'static Path> {
 
 /// `mpirun -n ranks` of the MPI binary (as root too, on one machine with more
 /// ranks than cores).
-fn mpirun(binary: &Path, ranks: usize, args: &[String]) -> Output {
+fn mpirun(binary: &Path, ranks: usize, args: &[String], cwd: &Path) -> Output {
     Command::new("mpirun")
+        .current_dir(cwd)
         .args(["--oversubscribe", "-n", &ranks.to_string()])
         .arg(binary)
         .args(args)
@@ -112,7 +113,13 @@ fn files(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
     while let Some(d) = stack.pop() {
         for entry in std::fs::read_dir(&d).expect("a folder") {
             let path = entry.expect("an entry").path();
-            if path.is_dir() {
+            let hidden = path
+                .file_name()
+                .is_some_and(|n| n.to_string_lossy().starts_with('.'));
+            if hidden {
+                // A folder's lock file (it holds the process id), not a result.
+                continue;
+            } else if path.is_dir() {
                 stack.push(path);
             } else {
                 let bytes = std::fs::read(&path).expect("a file");
@@ -144,15 +151,20 @@ fn same_files_for_any_rank_count(name: &str, args: &[String]) {
     let Some(binary) = mpi_binary() else {
         return;
     };
+    // Each run in its own folder with the same relative --out, so that the
+    // paths written into the files are the same.
     let tmp = tempfile::tempdir().unwrap();
-    let out = |what: &str| tmp.path().join(format!("{name}-{what}"));
-    let with_out = |dir: &Path| {
-        let mut all = args.to_vec();
-        all.extend(["--out".into(), dir.display().to_string()]);
-        all
+    let cwd = |what: &str| {
+        let dir = tmp.path().join(what);
+        std::fs::create_dir_all(&dir).unwrap();
+        dir
     };
+    let out = |what: &str| tmp.path().join(what).join("out");
+    let mut args = args.to_vec();
+    args.extend(["--out".into(), "out".into()]);
     let one = Command::new(WOM)
-        .args(with_out(&out("one")))
+        .args(&args)
+        .current_dir(cwd("one"))
         .output()
         .unwrap();
     ok(&format!("{name} in one process"), &one);
@@ -160,13 +172,14 @@ fn same_files_for_any_rank_count(name: &str, args: &[String]) {
     assert!(expected.len() >= 3, "{name} wrote {expected:?}");
     // 2 ranks of 2 threads and 3 ranks of 1: threads and ranks both vary.
     for (ranks, threads) in [(2, "2"), (3, "1")] {
-        let dir = out(&format!("{ranks}-ranks"));
-        let mut all = with_out(&dir);
+        let what = format!("{ranks}-ranks");
+        let dir = out(&what);
+        let mut all = args.clone();
         all.extend(["--threads".into(), threads.into()]);
-        let output = mpirun(binary, ranks, &all);
+        let output = mpirun(binary, ranks, &all, &cwd(&what));
         ok(&format!("{name} on {ranks} ranks"), &output);
         assert_eq!(
-            output.stdout.len() > 0,
+            !output.stdout.is_empty(),
             !one.stdout.is_empty(),
             "rank 0 prints as one process does"
         );
@@ -233,7 +246,7 @@ fn a_failure_on_rank_0_alone_stops_every_rank_with_one_message() {
     let mut args = strings(&["run", &scenario("micro-advocates.toml")]);
     args.extend(strings(&SMALL));
     args.extend(["--out".into(), tmp.path().display().to_string()]);
-    let output = mpirun(binary, 3, &args);
+    let output = mpirun(binary, 3, &args, tmp.path());
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert_eq!(output.status.code(), Some(2), "{stderr}");
     assert_eq!(

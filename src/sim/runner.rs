@@ -136,7 +136,7 @@ pub fn simulate_on(
 }
 
 /// [`simulate_on`] for a sink that needs only the outcomes: under MPI the ranks
-/// exchange the outcome of each replicate (44 bytes), not its curve.
+/// exchange the outcome of each replicate (48 bytes), not its curve.
 pub fn simulate_outcomes_on(
     scenario: &Scenario,
     population: Option<&Population>,
@@ -522,6 +522,53 @@ mod tests {
         assert_eq!(order, (0..1000).collect::<Vec<u64>>());
         for threads in [3, 8] {
             assert!(sunk(&scenario, threads) == one, "{threads} threads");
+        }
+    }
+
+    #[test]
+    fn replicate_records_travel_whole() {
+        let (_, results) = simulate_in_memory(&cascade_on_er(3)).expect("simulates");
+        for r in &results {
+            let mut outcome = r.outcome;
+            outcome.half_step = outcome.half_step.or(Some(7));
+            for (curve, channels) in [
+                (
+                    r.curve.clone(),
+                    vec![ChannelCounts {
+                        direct: 3,
+                        word_of_mouth: 9,
+                    }],
+                ),
+                (Vec::new(), Vec::new()),
+            ] {
+                let record = ReplicateRecord {
+                    outcome,
+                    curve,
+                    channels,
+                };
+                let mut bytes = Vec::new();
+                record.encode(&mut bytes);
+                assert_eq!(
+                    bytes.len(),
+                    48 + 20 * record.curve.len() + 8 * record.channels.len()
+                );
+                let back = ReplicateRecord::decode(&bytes);
+                assert_eq!(
+                    (back.outcome, &back.curve, &back.channels),
+                    (record.outcome, &record.curve, &record.channels)
+                );
+            }
+            let record = ReplicateRecord {
+                outcome: ReplicateOutcome {
+                    half_step: None,
+                    ..outcome
+                },
+                curve: Vec::new(),
+                channels: Vec::new(),
+            };
+            let mut bytes = Vec::new();
+            record.encode(&mut bytes);
+            assert_eq!(ReplicateRecord::decode(&bytes).outcome.half_step, None);
         }
     }
 
