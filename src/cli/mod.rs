@@ -292,7 +292,8 @@ where
 {
     // Under mpirun every rank runs the command (src/sim/distribute.rs); only
     // rank 0 prints, and every rank learns how the others ended.
-    let job = match distribute::start() {
+    // Held to the end: dropping it finalises MPI.
+    let _job = match distribute::start() {
         Ok(job) => job,
         Err(e) => {
             print_error(&e.to_string());
@@ -307,7 +308,6 @@ where
             if distribute::is_root() {
                 let _ = e.print();
             }
-            drop(job);
             return if e.use_stderr() { 2 } else { 0 };
         }
     };
@@ -321,7 +321,6 @@ where
     if let Some(message) = other {
         print_error(&message);
     }
-    drop(job);
     code
 }
 
