@@ -58,7 +58,11 @@ fn mpi_binary() -> Option<&'static Path> {
                 if std::env::var("WOM_REQUIRE_MPI").as_deref() == Ok("1") {
                     panic!("WOM_REQUIRE_MPI=1 but {why}");
                 }
-                eprintln!("\n!!!!! SKIPPED tests/mpi.rs: {why} !!!!!\n");
+                // Straight to stderr: the test harness captures eprintln!.
+                let _ = std::io::Write::write_all(
+                    &mut std::io::stderr(),
+                    format!("\n!!!!! SKIPPED tests/mpi.rs: {why} !!!!!\n\n").as_bytes(),
+                );
                 return None;
             }
             // target/release/wom -> target/mpi
