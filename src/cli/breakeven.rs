@@ -13,6 +13,7 @@ use crate::results::compare::{folder_names, unpaired_reason};
 use crate::results::run::prepare_output_dir;
 use crate::results::sweep::axis_number;
 use crate::scenario::{self, Override, Scenario};
+use crate::sim::distribute;
 use std::io::{self, IsTerminal, Write};
 use std::path::Path;
 use std::sync::Mutex;
@@ -216,11 +217,16 @@ pub(super) fn breakeven(
         "breakeven-{}",
         folder_names(&[a.clone(), b.clone()]).join("-vs-")
     ));
-    prepare_output_dir(&dir, simulation.force)?;
+    // Under MPI every rank runs each evaluation's share (and so takes the same
+    // bisection steps); rank 0 writes.
+    let root = distribute::is_root();
+    if root {
+        prepare_output_dir(&dir, simulation.force)?;
+    }
 
     let replicates = u64::from(b.simulation.replicates);
     let bar = progress(
-        !simulation.quiet && io::stderr().is_terminal(),
+        root && !simulation.quiet && io::stderr().is_terminal(),
         u64::from(a.simulation.replicates) + SCAN as u64 * replicates,
     );
     let pairing: Mutex<Option<String>> = Mutex::new(None);
@@ -268,6 +274,9 @@ pub(super) fn breakeven(
         Ok((a_estimate, solution))
     })??;
     bar.finish_and_clear();
+    if !root {
+        return Ok(());
+    }
     let unpaired = pairing.into_inner().expect("the pairing note");
     let reason = solution.value.is_none().then(|| {
         let e = &solution.evaluations;

@@ -5,6 +5,7 @@ use crate::error::{Result, WomError};
 use crate::results::compare;
 use crate::results::run::{self as runner, RunOptions};
 use crate::scenario;
+use crate::sim::distribute;
 use std::io::{self, IsTerminal, Write};
 use std::path::PathBuf;
 
@@ -26,6 +27,13 @@ pub(super) fn compare_many(
     }
     if !problems.is_empty() {
         return Err(WomError::Input(problems));
+    }
+    if !distribute::is_root() {
+        // Under MPI: this rank's share of each scenario's replicates.
+        for s in &scenarios {
+            simulation.with_threads(|| runner::follow(s))??;
+        }
+        return Ok(());
     }
     let dir = simulation
         .out

@@ -20,6 +20,7 @@ pub use run::output_folder_name;
 
 use crate::error::{Result, WomError};
 use crate::scenario::Override;
+use crate::sim::distribute;
 use clap::{Parser, Subcommand};
 use std::ffi::OsString;
 use std::io;
@@ -310,33 +311,63 @@ where
     I: IntoIterator<Item = T>,
     T: Into<OsString> + Clone,
 {
+    // Under mpirun every rank runs the command (src/sim/distribute.rs); only
+    // rank 0 prints, and every rank learns how the others ended.
+    // Held to the end: dropping it finalises MPI.
+    let _job = match distribute::start() {
+        Ok(job) => job,
+        Err(e) => {
+            print_error(&e.to_string());
+            return e.exit_code();
+        }
+    };
     let cli = match Cli::try_parse_from(args) {
         Ok(cli) => cli,
         Err(e) => {
             // --help and --version are not errors; everything else is usage (2).
-            let _ = e.print();
+            // Every rank parsed the same arguments, so every rank stops here.
+            if distribute::is_root() {
+                let _ = e.print();
+            }
             return if e.use_stderr() { 2 } else { 0 };
         }
     };
-    match dispatch(cli) {
-        Ok(()) => 0,
-        Err(e) => {
-            // Messages echo names and paths from the user's files: their control
-            // characters are shown escaped, never sent to the terminal.
-            for line in e.to_string().lines() {
-                let line = crate::error::escape_controls(line);
-                if line.starts_with("  ") {
-                    eprintln!("{line}");
-                } else {
-                    eprintln!("error: {line}");
-                }
-            }
-            e.exit_code()
+    let outcome = dispatch(cli);
+    if let Err(e) = &outcome {
+        if distribute::is_root() {
+            print_error(&e.to_string());
+        }
+    }
+    let (code, other) = distribute::finish(&outcome);
+    if let Some(message) = other {
+        print_error(&message);
+    }
+    code
+}
+
+/// An error as `error: …` lines on stderr (indented lines as they are). Messages
+/// echo names and paths from the user's files: their control characters are
+/// shown escaped, never sent to the terminal.
+fn print_error(message: &str) {
+    for line in message.lines() {
+        let line = crate::error::escape_controls(line);
+        if line.starts_with("  ") {
+            eprintln!("{line}");
+        } else {
+            eprintln!("error: {line}");
         }
     }
 }
 
 fn dispatch(cli: Cli) -> Result<()> {
+    // Commands with nothing to split run on rank 0 alone under MPI.
+    let single = matches!(
+        cli.command,
+        Command::Validate { .. } | Command::Graph { .. } | Command::Fit { .. }
+    );
+    if single && !distribute::is_root() {
+        return Ok(());
+    }
     let result = match cli.command {
         Command::Run {
             file,

@@ -4,7 +4,8 @@ use super::{io_error, with_threads};
 use crate::error::{Diagnostic, Result, WomError};
 use crate::reproduce::{self, Scale};
 use crate::results::run as runner;
-use std::io::Write;
+use crate::sim::distribute;
+use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
 /// Run experiment `name` (or `all` of them) at `scale` and write each into
@@ -54,6 +55,10 @@ pub(super) fn reproduce(
         for name in names {
             let dir = out.join("validation").join(name);
             let experiment = reproduce::run(name, scenarios, scale)?;
+            if !distribute::is_root() {
+                // Under MPI: this rank took its share of the replicates; rank 0 writes.
+                continue;
+            }
             runner::prepare_output_dir(&dir, force)?;
             reproduce::write(&experiment, &dir)?;
             if !quiet {

@@ -5,6 +5,7 @@ use crate::error::Result;
 use crate::results::run::{self as runner, RunOptions};
 use crate::results::summary::RunSummary;
 use crate::scenario;
+use crate::sim::distribute;
 use std::io::{self, IsTerminal, Write};
 use std::path::Path;
 
@@ -14,6 +15,12 @@ pub(super) fn run_one(
     options: &ScenarioOptions,
 ) -> Result<()> {
     let s = scenario::load(file, &all_overrides(simulation, options))?;
+    if !distribute::is_root() {
+        // Under MPI: this rank's share of the replicates; rank 0 writes.
+        return simulation
+            .with_threads(|| runner::follow(&s))?
+            .map_err(|e| in_file(e, file));
+    }
     let dir = simulation.out.join(output_folder_name(&s.stem));
     runner::prepare_output_dir(&dir, simulation.force)?;
     let run_options = RunOptions {

@@ -8,6 +8,7 @@ use crate::error::{Diagnostic, Result, WomError};
 use crate::results::run::prepare_output_dir;
 use crate::results::sensitivity as files;
 use crate::scenario;
+use crate::sim::distribute;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::io::{self, IsTerminal, Write};
 use std::path::Path;
@@ -33,18 +34,28 @@ pub(super) fn sensitivity(
     sensitivity::check_assumptions(&s)?;
     let folder = format!("sensitivity-{}", super::output_folder_name(&s.stem));
     let dir = simulation.out.join(folder);
-    prepare_output_dir(&dir, simulation.force)?;
+    // Under MPI every rank runs every evaluation's share; rank 0 writes.
+    let root = distribute::is_root();
+    if root {
+        prepare_output_dir(&dir, simulation.force)?;
+    }
     let sensitivity_options = SensitivityOptions {
         samples,
         metric,
         ..SensitivityOptions::default()
     };
     let total = sensitivity::evaluations(s.uncertain.len(), samples, b.is_some());
-    let progress = progress_bar(!simulation.quiet && io::stderr().is_terminal(), total);
+    let progress = progress_bar(
+        root && !simulation.quiet && io::stderr().is_terminal(),
+        total,
+    );
     let result = simulation
         .with_threads(|| sensitivity::analyse(&s, b.as_ref(), &sensitivity_options, &progress))?
         .map_err(|e| in_file(e, file))?;
     progress.finish_and_clear();
+    if !root {
+        return Ok(());
+    }
     files::write(&dir, &result)?;
     let mut out = super::terminal();
     report(&mut out, &result, &dir).map_err(io_error)

@@ -13,6 +13,7 @@ use crate::results::compare::unpaired_reason;
 use crate::results::run::prepare_output_dir;
 use crate::results::sweep::{self as files, Against, Point, SweepReport};
 use crate::scenario::{self, Override, Scenario};
+use crate::sim::distribute;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::io::{self, IsTerminal, Write};
 use std::path::Path;
@@ -144,7 +145,11 @@ pub(super) fn sweep(
     let dir = simulation
         .out
         .join(format!("sweep-{}", super::output_folder_name(&base.stem)));
-    prepare_output_dir(&dir, simulation.force)?;
+    // Under MPI every rank evaluates (its share of) every point; rank 0 writes.
+    let root = distribute::is_root();
+    if root {
+        prepare_output_dir(&dir, simulation.force)?;
+    }
 
     let build_once = !varies.iter().any(|v| changes_population(&v.key));
     let total: u64 = scenarios
@@ -152,7 +157,10 @@ pub(super) fn sweep(
         .chain(reference.as_ref().map(|r| &r.0))
         .map(|s| u64::from(s.simulation.replicates))
         .sum();
-    let bar = progress(!simulation.quiet && io::stderr().is_terminal(), total);
+    let bar = progress(
+        root && !simulation.quiet && io::stderr().is_terminal(),
+        total,
+    );
     let (evaluations, reference_eval) = simulation.with_threads(|| -> Result<_> {
         let population = if build_once {
             shared_population(&base, file)?
@@ -173,6 +181,9 @@ pub(super) fn sweep(
         Ok((evaluations, reference_eval))
     })??;
     bar.finish_and_clear();
+    if !root {
+        return Ok(());
+    }
 
     let reference_metric = reference_eval
         .as_ref()

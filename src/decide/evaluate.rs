@@ -6,7 +6,7 @@
 use crate::error::Result;
 use crate::graph::Population;
 use crate::scenario::Scenario;
-use crate::sim::runner::simulate_on;
+use crate::sim::runner::simulate_outcomes_on;
 use indicatif::ProgressBar;
 
 /// What a decision is judged on.
@@ -66,7 +66,8 @@ impl Evaluation {
 }
 
 /// Simulate `scenario` (on `population` when given; see
-/// [`crate::sim::runner::simulate_on`]) on the current rayon pool.
+/// [`crate::sim::runner::simulate_on`]) on the current rayon pool; under MPI
+/// every rank gets the whole evaluation (`sim::distribute`).
 pub fn evaluate(
     scenario: &Scenario,
     population: Option<&Population>,
@@ -80,7 +81,7 @@ pub fn evaluate(
         cost: 0.0,
         value_per_conversion: scenario.economics.value_per_conversion,
     };
-    let built = simulate_on(scenario, population, progress, |_, _, outcome, _| {
+    let built = simulate_outcomes_on(scenario, population, progress, |_, outcome| {
         e.conversions.push(f64::from(outcome.conversions));
         e.adopters.push(f64::from(outcome.adopters));
         e.aware.push(f64::from(outcome.aware));

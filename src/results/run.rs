@@ -61,6 +61,12 @@ pub fn prepare_output_dir(dir: &Path, force: bool) -> Result<()> {
     })
 }
 
+/// What a rank other than 0 does for [`run`] under MPI (`sim::distribute`): its
+/// share of the replicates, handed to rank 0, which writes the files.
+pub fn follow(scenario: &Scenario) -> Result<()> {
+    simulate(scenario, &ProgressBar::hidden(), |_, _, _, _| Ok(())).map(drop)
+}
+
 /// What a run produced.
 #[derive(Debug, Clone)]
 pub struct RunResult {

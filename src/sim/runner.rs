@@ -10,6 +10,7 @@ use crate::error::{Result, WomError};
 use crate::graph::{self, Population};
 use crate::scenario::Scenario;
 use crate::sim::campaign::{CampaignPlan, InfluenceChoice};
+use crate::sim::distribute::{self, Record, Words};
 use crate::sim::engine::{
     self, ChannelCounts, Model, ReplicateOutcome, Scratch, StepCounts, World,
 };
@@ -137,9 +138,161 @@ pub fn simulate(
 /// no population key builds the population once. The population must be the one
 /// the scenario's own `[population]` builds (replicate 0), or results differ from
 /// a `wom run` of the scenario.
+///
+/// Under MPI ([`distribute`]) every rank simulates its contiguous block of the
+/// replicates and every rank's sink then gets all of them, in replicate order
+/// (see [`simulate_outcomes_on`] for the outcomes alone).
 pub fn simulate_on(
     scenario: &Scenario,
     population: Option<&Population>,
+    progress: &ProgressBar,
+    sink: impl FnMut(u64, &[StepCounts], &ReplicateOutcome, &[ChannelCounts]) -> Result<()> + Send,
+) -> Result<Built> {
+    simulate_distributed(scenario, population, true, progress, sink)
+}
+
+/// [`simulate_on`] for a sink that needs only the outcomes: under MPI the ranks
+/// exchange the outcome of each replicate (48 bytes), not its curve.
+pub fn simulate_outcomes_on(
+    scenario: &Scenario,
+    population: Option<&Population>,
+    progress: &ProgressBar,
+    mut sink: impl FnMut(u64, &ReplicateOutcome) -> Result<()> + Send,
+) -> Result<Built> {
+    simulate_distributed(scenario, population, false, progress, |r, _, o, _| {
+        sink(r, o)
+    })
+}
+
+/// One replicate's results as ranks exchange them: the outcome, and with
+/// `curves` the curve and the conversions by channel.
+struct ReplicateRecord {
+    outcome: ReplicateOutcome,
+    curve: Vec<StepCounts>,
+    channels: Vec<ChannelCounts>,
+}
+
+impl Record for ReplicateRecord {
+    fn encode(&self, out: &mut Vec<u8>) {
+        let o = &self.outcome;
+        let words = [
+            self.curve.len() as u32,
+            self.channels.len() as u32,
+            o.adopters,
+            o.conversions,
+            o.aware,
+            o.from[0],
+            o.from[1],
+            o.from[2],
+            o.from[3],
+            o.peak_step,
+            u32::from(o.half_step.is_some()),
+            o.half_step.unwrap_or(0),
+        ];
+        let curve = self.curve.iter().flat_map(|c| {
+            [
+                c.adopters,
+                c.conversions,
+                c.new_conversions,
+                c.aware,
+                c.active_advocates,
+            ]
+        });
+        let channels = self
+            .channels
+            .iter()
+            .flat_map(|c| [c.direct, c.word_of_mouth]);
+        for w in words.into_iter().chain(curve).chain(channels) {
+            out.extend_from_slice(&w.to_le_bytes());
+        }
+    }
+
+    fn decode(bytes: &[u8]) -> Self {
+        let mut w = Words(bytes);
+        let (steps, slots) = (w.u32() as usize, w.u32() as usize);
+        let mut outcome = ReplicateOutcome {
+            adopters: w.u32(),
+            conversions: w.u32(),
+            aware: w.u32(),
+            ..ReplicateOutcome::default()
+        };
+        for f in &mut outcome.from {
+            *f = w.u32();
+        }
+        outcome.peak_step = w.u32();
+        let (has_half, half) = (w.u32(), w.u32());
+        outcome.half_step = (has_half == 1).then_some(half);
+        let curve = (0..steps)
+            .map(|_| StepCounts {
+                adopters: w.u32(),
+                conversions: w.u32(),
+                new_conversions: w.u32(),
+                aware: w.u32(),
+                active_advocates: w.u32(),
+            })
+            .collect();
+        let channels = (0..slots)
+            .map(|_| ChannelCounts {
+                direct: w.u32(),
+                word_of_mouth: w.u32(),
+            })
+            .collect();
+        ReplicateRecord {
+            outcome,
+            curve,
+            channels,
+        }
+    }
+}
+
+/// [`simulate_on`], keeping (and under MPI exchanging) the curves and channel
+/// counts only when `curves`; the sink gets empty ones otherwise.
+fn simulate_distributed(
+    scenario: &Scenario,
+    population: Option<&Population>,
+    curves: bool,
+    progress: &ProgressBar,
+    mut sink: impl FnMut(u64, &[StepCounts], &ReplicateOutcome, &[ChannelCounts]) -> Result<()> + Send,
+) -> Result<Built> {
+    let replicates = scenario.simulation.replicates as usize;
+    if distribute::size() == 1 {
+        let built = simulate_range(scenario, population, 0..replicates, progress, sink)?;
+        progress.finish_and_clear();
+        return Ok(built);
+    }
+    let mut built = None;
+    let records = distribute::gather(replicates, |block| {
+        let mut records = Vec::with_capacity(block.len());
+        let keep = |_, curve: &[StepCounts], outcome: &ReplicateOutcome, channels: &[_]| {
+            records.push(ReplicateRecord {
+                outcome: *outcome,
+                curve: if curves { curve.to_vec() } else { Vec::new() },
+                channels: if curves {
+                    channels.to_vec()
+                } else {
+                    Vec::new()
+                },
+            });
+            Ok(())
+        };
+        built = Some(simulate_range(scenario, population, block, progress, keep)?);
+        Ok(records)
+    })?;
+    let mine = distribute::block(replicates, distribute::rank(), distribute::size());
+    progress.inc((replicates - mine.len()) as u64);
+    for (replicate, r) in records.iter().enumerate() {
+        sink(replicate as u64, &r.curve, &r.outcome, &r.channels)?;
+    }
+    progress.finish_and_clear();
+    Ok(built.expect("every rank simulates its block"))
+}
+
+/// Simulate the replicates `range` of `scenario` (see [`simulate_on`]), handing
+/// each to `sink` in replicate order.
+fn simulate_range(
+    scenario: &Scenario,
+    population: Option<&Population>,
+    range: std::ops::Range<usize>,
     progress: &ProgressBar,
     sink: impl FnMut(u64, &[StepCounts], &ReplicateOutcome, &[ChannelCounts]) -> Result<()> + Send,
 ) -> Result<Built> {
@@ -178,14 +331,14 @@ pub fn simulate_on(
         ..built
     };
 
-    let replicates = scenario.simulation.replicates as usize;
+    let replicates = range.end;
     let steps = model.steps as usize;
     let slots = model.channel_slots();
     let threads = rayon::current_num_threads().max(1);
     let window = WINDOW_PER_THREAD * threads;
     let chunks = Mutex::new(Chunks {
         claimed: 0,
-        unclaimed: 0,
+        unclaimed: range.start,
         folded: 0,
         ready: BTreeMap::new(),
         folding: false,
@@ -312,7 +465,6 @@ pub fn simulate_on(
         (state.claimed, replicates),
         "every replicate folded"
     );
-    progress.finish_and_clear();
     Ok(built)
 }
 
@@ -394,6 +546,53 @@ mod tests {
         assert_eq!(order, (0..1000).collect::<Vec<u64>>());
         for threads in [3, 8] {
             assert!(sunk(&scenario, threads) == one, "{threads} threads");
+        }
+    }
+
+    #[test]
+    fn replicate_records_travel_whole() {
+        let (_, results) = simulate_in_memory(&cascade_on_er(3)).expect("simulates");
+        for r in &results {
+            let mut outcome = r.outcome;
+            outcome.half_step = outcome.half_step.or(Some(7));
+            for (curve, channels) in [
+                (
+                    r.curve.clone(),
+                    vec![ChannelCounts {
+                        direct: 3,
+                        word_of_mouth: 9,
+                    }],
+                ),
+                (Vec::new(), Vec::new()),
+            ] {
+                let record = ReplicateRecord {
+                    outcome,
+                    curve,
+                    channels,
+                };
+                let mut bytes = Vec::new();
+                record.encode(&mut bytes);
+                assert_eq!(
+                    bytes.len(),
+                    48 + 20 * record.curve.len() + 8 * record.channels.len()
+                );
+                let back = ReplicateRecord::decode(&bytes);
+                assert_eq!(
+                    (back.outcome, &back.curve, &back.channels),
+                    (record.outcome, &record.curve, &record.channels)
+                );
+            }
+            let record = ReplicateRecord {
+                outcome: ReplicateOutcome {
+                    half_step: None,
+                    ..outcome
+                },
+                curve: Vec::new(),
+                channels: Vec::new(),
+            };
+            let mut bytes = Vec::new();
+            record.encode(&mut bytes);
+            assert_eq!(ReplicateRecord::decode(&bytes).outcome.half_step, None);
         }
     }
 
