@@ -5,6 +5,7 @@ use super::{all_overrides, in_file, io_error, ScenarioOptions, SimulationOptions
 use crate::decide::evaluate::Metric;
 use crate::decide::sensitivity::{self, Sensitivity, SensitivityOptions};
 use crate::error::{Diagnostic, Result, WomError};
+use crate::results::inputs::input;
 use crate::results::run::prepare_output_dir;
 use crate::results::sensitivity as files;
 use crate::scenario;
@@ -45,9 +46,14 @@ pub(super) fn sensitivity(
         .with_threads(|| sensitivity::analyse(&s, b.as_ref(), &sensitivity_options, &progress))?
         .map_err(|e| in_file(e, file))?;
     progress.finish_and_clear();
-    files::write(&dir, &result)?;
+    let inputs: Vec<_> = std::iter::once(input("scenario", &s))
+        .chain(b.as_ref().map(|b| input("against", b)))
+        .collect();
+    files::write(&dir, &result, &inputs)?;
     let mut out = io::stdout().lock();
-    report(&mut out, &result, &dir).map_err(io_error)
+    report(&mut out, &result, &dir).map_err(io_error)?;
+    drop(out);
+    super::report::after(&dir, simulation.report)
 }
 
 fn progress_bar(visible: bool, total: usize) -> ProgressBar {

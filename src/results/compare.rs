@@ -10,6 +10,7 @@
 use crate::error::{Diagnostic, Result, WomError};
 use crate::results::aggregate::{self, num};
 use crate::results::channels::ChannelRow;
+use crate::results::inputs::{input, ScenarioInput};
 use crate::results::plots::{self, ComparedSeries};
 use crate::results::run::{self as runner, RunOptions, RunResult};
 use crate::results::staging::{self, Staging};
@@ -172,6 +173,9 @@ pub struct Comparison {
     /// Command-line overrides applied to every scenario (`key=value`, in order).
     pub overrides: Vec<String>,
     pub scenarios: Vec<ScenarioComparison>,
+    /// The scenario files (the first is the reference), every resolved parameter
+    /// and its source.
+    pub inputs: Vec<ScenarioInput>,
 }
 
 /// The folder names for `scenarios`: their stems, with a numeric suffix where two
@@ -332,6 +336,11 @@ pub fn analyse(
             .map(Scenario::overrides)
             .unwrap_or_default(),
         scenarios: out,
+        inputs: scenarios
+            .iter()
+            .enumerate()
+            .map(|(i, s)| input(if i == 0 { "reference" } else { "scenario" }, s))
+            .collect(),
     })
 }
 

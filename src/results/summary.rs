@@ -3,6 +3,7 @@
 
 use crate::results::aggregate::Aggregates;
 use crate::results::channels::ChannelRow;
+use crate::results::inputs::{input, ScenarioInput};
 use crate::scenario::Scenario;
 use crate::sim::runner::Built;
 use crate::statistics::Summary;
@@ -68,6 +69,8 @@ pub struct RunSummary {
     /// contents of `channels.csv`.
     pub channels: Vec<ChannelRow>,
     pub timing: Timing,
+    /// The scenario file, every resolved parameter and its source.
+    pub inputs: Vec<ScenarioInput>,
     pub resolved_scenario: Scenario,
 }
 
@@ -120,6 +123,7 @@ impl RunSummary {
             finals,
             channels,
             timing,
+            inputs: vec![input("scenario", scenario)],
             resolved_scenario: scenario.clone(),
         }
     }

@@ -85,6 +85,9 @@ pub struct SweepReport {
     pub population_built_once: bool,
     pub against: Option<Against>,
     pub points: Vec<Point>,
+    /// The scenario (and the reference with `--against`): every resolved
+    /// parameter and its source.
+    pub inputs: Vec<crate::results::inputs::ScenarioInput>,
     /// Wall-clock seconds (the only field that changes between identical runs).
     pub seconds: f64,
 }

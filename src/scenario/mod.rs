@@ -9,6 +9,7 @@
 mod locate;
 pub mod overrides;
 mod raw;
+pub mod sources;
 mod validate;
 mod write;
 
