@@ -59,7 +59,9 @@ fn reports_are_self_contained() {
     for (kind, dir, _) in &folders().kinds {
         let html = report(dir);
         let lower = html.to_ascii_lowercase();
-        for bad in ["<script", "<link", "<iframe", "<img", "<object", "@import", " src="] {
+        for bad in [
+            "<script", "<link", "<iframe", "<img", "<object", "@import", " src=",
+        ] {
             assert!(!lower.contains(bad), "{kind}: `{bad}` in the report");
         }
         // The only URLs in attributes are the SVG namespace.
@@ -82,7 +84,11 @@ fn reports_are_self_contained() {
             .count();
         assert!(svgs > 0, "{kind}");
         assert_eq!(html.matches("<svg viewBox=").count(), svgs, "{kind}");
-        assert_eq!(html.matches("width=\"100%\" role=\"img\"").count(), svgs, "{kind}");
+        assert_eq!(
+            html.matches("width=\"100%\" role=\"img\"").count(),
+            svgs,
+            "{kind}"
+        );
         assert_eq!(html.matches("-title\">").count(), svgs, "{kind}");
         // Headers for screen readers.
         assert_eq!(
@@ -133,7 +139,10 @@ fn every_assumption_is_listed_with_its_source() {
             "population.nodes",
             "set on the command line: --set population.nodes=3000",
         ),
-        ("word_of_mouth.advocacy", "--set word_of_mouth.advocacy=0.25"),
+        (
+            "word_of_mouth.advocacy",
+            "--set word_of_mouth.advocacy=0.25",
+        ),
         // Not in the file.
         ("simulation.new_graph_each_replicate", "wom&#x27;s default"),
         // In the file, without a comment.
@@ -146,7 +155,10 @@ fn every_assumption_is_listed_with_its_source() {
         assert!(row.contains(source), "{key}: {row}");
     }
     assert!(html.contains("<dd id=\"seed\">42</dd>"));
-    assert!(html.contains(&format!("<dd id=\"version\">{}</dd>", env!("CARGO_PKG_VERSION"))));
+    assert!(html.contains(&format!(
+        "<dd id=\"version\">{}</dd>",
+        env!("CARGO_PKG_VERSION")
+    )));
 }
 
 #[test]
@@ -160,7 +172,10 @@ fn the_reproducing_command_makes_the_same_numbers() {
     assert_eq!(words[..2], ["wom", "run"], "{command}");
     // Into a fresh folder: the same summary numbers.
     let out = tempfile::tempdir().expect("a folder");
-    let mut args: Vec<String> = words[1..words.len() - 1].iter().map(|w| w.to_string()).collect();
+    let mut args: Vec<String> = words[1..words.len() - 1]
+        .iter()
+        .map(|w| w.to_string())
+        .collect();
     args.push(out.path().display().to_string());
     args.push("--quiet".into());
     succeeds(&args.iter().map(String::as_str).collect::<Vec<_>>());

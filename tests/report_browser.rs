@@ -45,7 +45,11 @@ fn tools() -> Result<PathBuf, String> {
 /// Run the checker on `pages` (JSON); its exit status and output.
 fn check(chromium: &Path, pages: serde_json::Value) -> (bool, String) {
     let spec = tempfile::NamedTempFile::new().expect("a spec file");
-    std::fs::write(spec.path(), serde_json::json!({ "pages": pages }).to_string()).unwrap();
+    std::fs::write(
+        spec.path(),
+        serde_json::json!({ "pages": pages }).to_string(),
+    )
+    .unwrap();
     let output = Command::new("node")
         .arg(browser_dir().join("check.mjs"))
         .arg(spec.path())

@@ -51,7 +51,10 @@ pub fn write(dir: &Path, result: &Sensitivity, inputs: &[ScenarioInput]) -> Resu
     let with_inputs = SensitivityJson {
         result,
         wom_version: env!("CARGO_PKG_VERSION"),
-        overrides: inputs.first().map(|i| i.overrides.clone()).unwrap_or_default(),
+        overrides: inputs
+            .first()
+            .map(|i| i.overrides.clone())
+            .unwrap_or_default(),
         inputs,
     };
     let json = serde_json::to_string_pretty(&with_inputs).expect("results serialise");

@@ -265,7 +265,13 @@ impl Reader<'_> {
             first -= 1;
         }
         let parts: Vec<String> = (first..key_line)
-            .map(|l| self.lines[l].trim_start().trim_start_matches('#').trim().to_string())
+            .map(|l| {
+                self.lines[l]
+                    .trim_start()
+                    .trim_start_matches('#')
+                    .trim()
+                    .to_string()
+            })
             .collect();
         (!parts.is_empty()).then(|| tidy(&parts))
     }
@@ -338,7 +344,10 @@ reach = 0.1
             get("market.customers").as_deref(),
             Some("assumption: 2% bought already; the same in all files")
         );
-        assert_eq!(get("market.other").as_deref(), Some("The next key's own block."));
+        assert_eq!(
+            get("market.other").as_deref(),
+            Some("The next key's own block.")
+        );
         assert_eq!(get("influencer[0].fee").as_deref(), Some("a rate card"));
         assert_eq!(get("influencer[0].reach"), None);
         assert_eq!(

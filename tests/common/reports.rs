@@ -75,7 +75,12 @@ pub fn folders() -> &'static Folders {
         };
         let go = |args: Vec<String>| run(&args.iter().map(String::as_str).collect::<Vec<_>>());
         let mut kinds = Vec::new();
-        let stdout = go(with(&["run", &micro, "--set", "word_of_mouth.advocacy=0.25"]));
+        let stdout = go(with(&[
+            "run",
+            &micro,
+            "--set",
+            "word_of_mouth.advocacy=0.25",
+        ]));
         kinds.push(("run", out.join("micro-advocates"), stdout));
         let stdout = go(with(&["compare", &macro_, &micro]));
         kinds.push((
@@ -107,7 +112,11 @@ pub fn folders() -> &'static Folders {
             stdout,
         ));
         let stdout = go(with(&["sensitivity", &uncertain, "--samples", "4"]));
-        kinds.push(("sensitivity", out.join("sensitivity-uncertain-micro"), stdout));
+        kinds.push((
+            "sensitivity",
+            out.join("sensitivity-uncertain-micro"),
+            stdout,
+        ));
         let stdout = run(&[
             "fit",
             "--bass",
@@ -141,7 +150,11 @@ pub fn expected(kind: &str, dir: &Path) -> Vec<String> {
             let c = &s["final"]["conversions"];
             vec![
                 format!("{:.1}", f(&c["mean"])),
-                format!("95% CI {:.1} to {:.1}", f(&c["ci95_low"]), f(&c["ci95_high"])),
+                format!(
+                    "95% CI {:.1} to {:.1}",
+                    f(&c["ci95_low"]),
+                    f(&c["ci95_high"])
+                ),
                 format!("{} steps", s["steps"]),
                 format!("{} replicates", s["replicates"]),
             ]

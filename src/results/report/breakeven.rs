@@ -104,14 +104,23 @@ pub(super) fn page(dir: &Path, text: &str) -> Result<Page> {
     );
     page.fact(
         "searched",
-        format!("{} = {} to {}", r.key, axis_number(r.range[0]), axis_number(r.range[1])),
+        format!(
+            "{} = {} to {}",
+            r.key,
+            axis_number(r.range[0]),
+            axis_number(r.range[1])
+        ),
     );
     page.fact(
         "replicates",
         format!(
             "{} per evaluation, {}",
             r.replicates,
-            if r.paired { "paired" } else { "unpaired (Welch)" }
+            if r.paired {
+                "paired"
+            } else {
+                "unpaired (Welch)"
+            }
         ),
     );
     page.figures.push(figure(

@@ -77,7 +77,14 @@ fn headline(c: &Comparison) -> String {
         "replicates (unpaired)"
     };
     let (winner, loser, mean, low, high, share) = if d.mean >= 0.0 {
-        (other, first, d.mean, d.ci95_low, d.ci95_high, v.beats_first_share)
+        (
+            other,
+            first,
+            d.mean,
+            d.ci95_low,
+            d.ci95_high,
+            v.beats_first_share,
+        )
     } else {
         (
             first,
@@ -104,12 +111,19 @@ pub(super) fn page(dir: &Path, text: &str) -> Result<Page> {
                 .file(dir.join("comparison.json")),
         ));
     }
-    let names: Vec<String> = c.scenarios.iter().map(|s| format!("“{}”", s.name)).collect();
+    let names: Vec<String> = c
+        .scenarios
+        .iter()
+        .map(|s| format!("“{}”", s.name))
+        .collect();
     let mut page = Page::new(
         format!("{}: a comparison", names.join(" vs ")),
         headline(&c),
     );
-    page.fact("reference", format!("“{}” (the first scenario)", c.scenarios[0].name));
+    page.fact(
+        "reference",
+        format!("“{}” (the first scenario)", c.scenarios[0].name),
+    );
     page.fact(
         "replicates",
         c.scenarios
@@ -127,7 +141,10 @@ pub(super) fn page(dir: &Path, text: &str) -> Result<Page> {
     let money = crate::results::plots::MONEY;
     let mut table = Table::new(
         "comparison",
-        format!("Scenarios against the reference “{}” (money in {money})", c.scenarios[0].name),
+        format!(
+            "Scenarios against the reference “{}” (money in {money})",
+            c.scenarios[0].name
+        ),
         &[
             "scenario",
             "conversions (95% CI)",
@@ -149,7 +166,12 @@ pub(super) fn page(dir: &Path, text: &str) -> Result<Page> {
                     "{:+.1} ({:+.1} to {:+.1})",
                     v.conversions.mean, v.conversions.ci95_low, v.conversions.ci95_high
                 ),
-                if s.paired_with_first { "paired" } else { "unpaired" }.to_string(),
+                if s.paired_with_first {
+                    "paired"
+                } else {
+                    "unpaired"
+                }
+                .to_string(),
                 format!("{:.0}%", 100.0 * v.beats_first_share),
             ),
         };
@@ -162,7 +184,9 @@ pub(super) fn page(dir: &Path, text: &str) -> Result<Page> {
                 ),
                 format!("{:.1}", s.aware.mean),
                 format!("{:.2}", s.cost),
-                opt(s.conversions_per_1000.map(|e| e.mean), |v| format!("{v:.2}")),
+                opt(s.conversions_per_1000.map(|e| e.mean), |v| {
+                    format!("{v:.2}")
+                }),
                 opt(s.roi.map(|e| e.mean), |v| format!("{v:.2}")),
                 diff,
                 pairing,
@@ -170,8 +194,10 @@ pub(super) fn page(dir: &Path, text: &str) -> Result<Page> {
             ],
         );
         if let Some(why) = &s.unpaired_reason {
-            page.notes
-                .push(format!("“{}” is not paired with the reference: {why}.", s.name));
+            page.notes.push(format!(
+                "“{}” is not paired with the reference: {why}.",
+                s.name
+            ));
         }
     }
     page.tables.push(table);

@@ -48,7 +48,10 @@ fn ci(e: &Estimate) -> (f64, f64) {
 
 pub(super) fn page(dir: &Path, text: &str) -> Result<Page> {
     let value: Value = parse(dir, "fit.json", text)?;
-    if ["p", "q", "m"].iter().all(|k| value.get(k).is_some_and(|v| v.get("se").is_some())) {
+    if ["p", "q", "m"]
+        .iter()
+        .all(|k| value.get(k).is_some_and(|v| v.get("se").is_some()))
+    {
         return bass(dir, text);
     }
     generic(dir, &value)
@@ -64,7 +67,12 @@ fn bass(dir: &Path, text: &str) -> Result<Page> {
     let f: BassFit = parse(dir, "fit.json", text)?;
     let part = |name: &str, what: &str, e: &Estimate| {
         let (l, h) = ci(e);
-        format!("{what} {name} = {} (95% CI {} to {})", g6(e.estimate), g6(l), g6(h))
+        format!(
+            "{what} {name} = {} (95% CI {} to {})",
+            g6(e.estimate),
+            g6(l),
+            g6(h)
+        )
     };
     let headline = format!(
         "The Bass model fits the {} periods of {} with {}, {} and {}.",
@@ -74,16 +82,26 @@ fn bass(dir: &Path, text: &str) -> Result<Page> {
         part("q", "imitation", &f.q),
         part("m", "market size", &f.m)
     );
-    let mut page = Page::new(format!("Bass model fitted to {}", data_name(&f.data)), headline);
+    let mut page = Page::new(
+        format!("Bass model fitted to {}", data_name(&f.data)),
+        headline,
+    );
     page.fact("data", f.data.clone());
-    page.fact("rmse", format!("{} per period (rss {})", g6(f.rmse), g6(f.rss)));
+    page.fact(
+        "rmse",
+        format!("{} per period (rss {})", g6(f.rmse), g6(f.rss)),
+    );
     page.fact(
         "solver",
         format!(
             "{} iterations from the {} start, {}",
             f.iterations,
             f.start,
-            if f.converged { "converged" } else { "not converged" }
+            if f.converged {
+                "converged"
+            } else {
+                "not converged"
+            }
         ),
     );
     page.figures.push(figure(
@@ -128,7 +146,10 @@ fn bass(dir: &Path, text: &str) -> Result<Page> {
         "{}. Period 1 is the first period after launch and F(0) = 0. The 95% CIs are the normal approximation estimate ± 1.96 standard errors.",
         f.method
     ));
-    let parent = dir.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let parent = dir
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
     page.command = command(&[
         "fit".into(),
         "--bass".into(),
@@ -153,7 +174,12 @@ fn generic(dir: &Path, value: &Value) -> Result<Page> {
         .into_iter()
         .flatten()
         .filter_map(|(k, v)| {
-            Some((k.clone(), number(v, "estimate")?, number(v, "ci95_low")?, number(v, "ci95_high")?))
+            Some((
+                k.clone(),
+                number(v, "estimate")?,
+                number(v, "ci95_low")?,
+                number(v, "ci95_high")?,
+            ))
         })
         .collect();
     if params.is_empty() {
@@ -180,7 +206,11 @@ fn generic(dir: &Path, value: &Value) -> Result<Page> {
         "The data with the fitted curve and its band",
         "Dots are the data; the line and band are the fitted model.",
     ));
-    let mut table = Table::new("estimates", "Estimates with their 95% intervals", &["parameter", "estimate", "95% interval"]);
+    let mut table = Table::new(
+        "estimates",
+        "Estimates with their 95% intervals",
+        &["parameter", "estimate", "95% interval"],
+    );
     for (k, e, l, h) in &params {
         table.row(k.clone(), vec![g6(*e), format!("{} to {}", g6(*l), g6(*h))]);
     }

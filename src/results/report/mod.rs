@@ -262,7 +262,9 @@ fn inputs(inputs: &[InputJson], roles: &[(String, String)]) -> Vec<InputView> {
                     key: a.key.clone(),
                     value: a.value.clone(),
                     source: match (a.origin.as_str(), &a.source) {
-                        ("override", Some(flag)) => format!("set on the command line: --set {flag}"),
+                        ("override", Some(flag)) => {
+                            format!("set on the command line: --set {flag}")
+                        }
                         ("default", _) => "wom's default (an assumption)".to_string(),
                         (_, Some(comment)) => comment.clone(),
                         (_, None) => "assumption (the file gives no source)".to_string(),
@@ -377,7 +379,10 @@ pub fn detect(dir: &Path) -> Result<(&'static Kind, String)> {
         let path = dir.join(kind.file);
         if path.is_file() {
             let text = std::fs::read_to_string(&path).map_err(|e| {
-                WomError::input(Diagnostic::new(format!("cannot read {}: {e}", path.display())))
+                WomError::input(Diagnostic::new(format!(
+                    "cannot read {}: {e}",
+                    path.display()
+                )))
             })?;
             return Ok((kind, text));
         }
@@ -419,7 +424,12 @@ pub fn render(dir: &Path) -> Result<String> {
         .map_err(|e| WomError::Runtime(format!("report template {name}: {e}")))?;
     template
         .render(minijinja::context! { page => page })
-        .map_err(|e| WomError::Runtime(format!("cannot render the report of {}: {e}", dir.display())))
+        .map_err(|e| {
+            WomError::Runtime(format!(
+                "cannot render the report of {}: {e}",
+                dir.display()
+            ))
+        })
 }
 
 /// Write `dir/report.html` (atomically, under the folder's lock) and return its path.

@@ -135,8 +135,7 @@ pub(super) fn page(dir: &Path, text: &str) -> Result<Page> {
         format!("{}: a run", s.scenario),
         headline(&s.scenario, &f.conversions, s.steps, s.replicates),
     );
-    page.description =
-        Some(s.resolved_scenario.description.clone()).filter(|d| !d.is_empty());
+    page.description = Some(s.resolved_scenario.description.clone()).filter(|d| !d.is_empty());
     let e = &s.economics;
     page.fact("cost", money(e.cost));
     page.fact(
@@ -144,7 +143,10 @@ pub(super) fn page(dir: &Path, text: &str) -> Result<Page> {
         opt(e.cost_per_conversion, |v| format!("{v:.2}")),
     );
     page.fact("ROI", opt(e.roi, |v| format!("{v:.2}")));
-    page.fact("population", format!("{} consumers, {} ties", s.nodes, s.ties));
+    page.fact(
+        "population",
+        format!("{} consumers, {} ties", s.nodes, s.ties),
+    );
     page.figures.push(figure(
         dir,
         "conversion",
@@ -159,8 +161,16 @@ pub(super) fn page(dir: &Path, text: &str) -> Result<Page> {
     ));
     let mut results = Table::new(
         "results",
-        format!("Final values after {} steps, over {} replicates", s.steps, s.replicates),
-        &["metric", "mean", "95% CI of the mean", "5–95% of replicates"],
+        format!(
+            "Final values after {} steps, over {} replicates",
+            s.steps, s.replicates
+        ),
+        &[
+            "metric",
+            "mean",
+            "95% CI of the mean",
+            "5–95% of replicates",
+        ],
     );
     for (name, m) in [
         ("conversions", &f.conversions),
@@ -185,10 +195,19 @@ pub(super) fn page(dir: &Path, text: &str) -> Result<Page> {
     for (name, value) in [
         ("cost", format!("{:.2}", e.cost)),
         ("influencer fees", format!("{:.2}", e.influencer_fee)),
-        ("advocate incentives", format!("{:.2}", e.advocate_incentives)),
+        (
+            "advocate incentives",
+            format!("{:.2}", e.advocate_incentives),
+        ),
         ("recruited advocates", e.recruited_advocates.to_string()),
-        ("value per conversion", format!("{:.2}", e.value_per_conversion)),
-        ("cost per conversion", opt(e.cost_per_conversion, |v| format!("{v:.2}"))),
+        (
+            "value per conversion",
+            format!("{:.2}", e.value_per_conversion),
+        ),
+        (
+            "cost per conversion",
+            opt(e.cost_per_conversion, |v| format!("{v:.2}")),
+        ),
         ("ROI", opt(e.roi, |v| format!("{v:.2}"))),
     ] {
         economics.row(name, vec![value]);

@@ -112,7 +112,10 @@ pub(super) fn page(dir: &Path, text: &str) -> Result<Page> {
         headline(&r),
     );
     let d = &r.distribution;
-    page.fact("at the file's own values", format!("{} {:.2}", r.metric, r.base));
+    page.fact(
+        "at the file's own values",
+        format!("{} {:.2}", r.metric, r.base),
+    );
     page.fact(
         "over the samples",
         format!(
@@ -151,7 +154,10 @@ pub(super) fn page(dir: &Path, text: &str) -> Result<Page> {
     page.figures.push(figure(
         dir,
         "uncertainty",
-        &format!("Distribution of {} when every assumption varies jointly", r.metric),
+        &format!(
+            "Distribution of {} when every assumption varies jointly",
+            r.metric
+        ),
         "How the answer is spread when all uncertain assumptions are drawn together.",
     ));
     let mut table = Table::new(
@@ -180,8 +186,14 @@ pub(super) fn page(dir: &Path, text: &str) -> Result<Page> {
                 format!("{:.2}", k.metric_at_low),
                 format!("{:.2}", k.metric_at_high),
                 format!("{:.2}", k.swing),
-                format!("{:.3} ({:.3} to {:.3})", k.s1, k.s1_ci95_low, k.s1_ci95_high),
-                format!("{:.3} ({:.3} to {:.3})", k.st, k.st_ci95_low, k.st_ci95_high),
+                format!(
+                    "{:.3} ({:.3} to {:.3})",
+                    k.s1, k.s1_ci95_low, k.s1_ci95_high
+                ),
+                format!(
+                    "{:.3} ({:.3} to {:.3})",
+                    k.st, k.st_ci95_low, k.st_ci95_high
+                ),
             ],
         );
     }
@@ -189,7 +201,12 @@ pub(super) fn page(dir: &Path, text: &str) -> Result<Page> {
     let varied: Vec<(String, String)> = r
         .keys
         .iter()
-        .map(|k| (k.key.clone(), "varied by this study ([uncertain])".to_string()))
+        .map(|k| {
+            (
+                k.key.clone(),
+                "varied by this study ([uncertain])".to_string(),
+            )
+        })
         .collect();
     page.inputs = inputs(&r.inputs, &varied);
     page.overrides = r.overrides.clone();

@@ -25,9 +25,8 @@ pub fn inline(text: &str, id: &str, title: &str) -> Result<String, String> {
             .find(|(k, _)| k == name)
             .map(|(_, v)| v.clone())
     };
-    let number = |name: &str| {
-        get(name).and_then(|v| v.trim_end_matches("px").trim().parse::<f64>().ok())
-    };
+    let number =
+        |name: &str| get(name).and_then(|v| v.trim_end_matches("px").trim().parse::<f64>().ok());
     let view_box = match (get("viewBox"), number("width"), number("height")) {
         (Some(v), _, _) => v,
         (None, Some(w), Some(h)) => format!("0 0 {w} {h}"),
@@ -38,12 +37,18 @@ pub fn inline(text: &str, id: &str, title: &str) -> Result<String, String> {
         escape(&view_box)
     );
     for (k, v) in &attributes {
-        if !matches!(k.as_str(), "width" | "height" | "viewBox" | "role" | "aria-labelledby") {
+        if !matches!(
+            k.as_str(),
+            "width" | "height" | "viewBox" | "role" | "aria-labelledby"
+        ) {
             out.push_str(&format!(" {k}=\"{}\"", escape(v)));
         }
     }
     out.push('>');
-    out.push_str(&format!("<title id=\"{id}-title\">{}</title>", escape(title)));
+    out.push_str(&format!(
+        "<title id=\"{id}-title\">{}</title>",
+        escape(title)
+    ));
     if self_closing {
         out.push_str("</svg>");
     } else {
@@ -135,9 +140,13 @@ mod tests {
     fn the_root_scales_and_is_titled() {
         let svg = r#"<svg width="1200" height="800" xmlns="http://www.w3.org/2000/svg"><rect x="0"/></svg>"#;
         let out = inline(svg, "f", "A <b> & c").unwrap();
-        assert!(out.starts_with(r#"<svg viewBox="0 0 1200 800" width="100%" role="img" aria-labelledby="f-title""#));
+        assert!(out.starts_with(
+            r#"<svg viewBox="0 0 1200 800" width="100%" role="img" aria-labelledby="f-title""#
+        ));
         assert!(out.contains(r#"xmlns="http://www.w3.org/2000/svg""#));
-        assert!(out.contains(r#"<title id="f-title">A &lt;b&gt; &amp; c</title><rect x="0"/></svg>"#));
+        assert!(
+            out.contains(r#"<title id="f-title">A &lt;b&gt; &amp; c</title><rect x="0"/></svg>"#)
+        );
         assert!(!out.contains("height="));
     }
 

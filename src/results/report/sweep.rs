@@ -58,7 +58,11 @@ fn headline(s: &Sweep) -> String {
         .points
         .iter()
         .filter(|p| p.metric_mean.is_some())
-        .max_by(|a, b| a.metric_mean.unwrap_or(0.0).total_cmp(&b.metric_mean.unwrap_or(0.0)));
+        .max_by(|a, b| {
+            a.metric_mean
+                .unwrap_or(0.0)
+                .total_cmp(&b.metric_mean.unwrap_or(0.0))
+        });
     let Some(p) = best else {
         return format!("“{}”: no point has a {} (no cost).", s.scenario, s.metric);
     };
@@ -142,15 +146,20 @@ pub(super) fn page(dir: &Path, text: &str) -> Result<Page> {
     }
     let mut table = Table::new(
         "points",
-        format!("Every point of the sweep (money in {})", crate::results::plots::MONEY),
+        format!(
+            "Every point of the sweep (money in {})",
+            crate::results::plots::MONEY
+        ),
         &head,
     );
     for p in &s.points {
         let mut cells: Vec<String> = p.values.iter().skip(1).map(value_cell).collect();
-        cells.push(match (p.metric_mean, p.metric_ci95_low, p.metric_ci95_high) {
-            (Some(m), Some(l), Some(h)) => format!("{m:.3} ({l:.3} to {h:.3})"),
-            _ => "n/a".into(),
-        });
+        cells.push(
+            match (p.metric_mean, p.metric_ci95_low, p.metric_ci95_high) {
+                (Some(m), Some(l), Some(h)) => format!("{m:.3} ({l:.3} to {h:.3})"),
+                _ => "n/a".into(),
+            },
+        );
         cells.push(format!("{:.1}", p.conversions_mean));
         cells.push(format!("{:.2}", p.cost));
         cells.push(opt(p.roi_mean, |v| format!("{v:.2}")));
