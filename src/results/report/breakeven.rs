@@ -162,22 +162,18 @@ pub(super) fn page(dir: &Path, text: &str) -> Result<Page> {
         page.notes.push(format!("Not paired: {why}."));
     }
     page.method = Some(r.method.clone());
-    let solved = vec![(r.key.clone(), "solved for by this break-even".to_string())];
-    let roles: Vec<(String, String)> = solved;
     page.inputs = inputs(&r.inputs, &[]);
+    // The key solved for is B's (the second input) only.
     if let Some(b) = page.inputs.get_mut(1) {
-        for row in &mut b.rows {
-            if roles.iter().any(|(k, _)| k == &row.key) {
-                row.role = Some(roles[0].1.clone());
-            }
+        for row in b.rows.iter_mut().filter(|row| row.key == r.key) {
+            row.role = Some("solved for by this break-even".to_string());
         }
     }
     page.overrides = r.overrides.clone();
-    let file = |i: usize| r.inputs.get(i).map(|i| i.file.clone()).unwrap_or_default();
     let mut words = vec![
         "breakeven".to_string(),
-        file(0),
-        file(1),
+        super::file_of(&r.inputs, 0),
+        super::file_of(&r.inputs, 1),
         "--solve".into(),
         r.key.clone(),
         "--range".into(),

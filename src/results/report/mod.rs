@@ -280,6 +280,16 @@ fn inputs(inputs: &[InputJson], roles: &[(String, String)]) -> Vec<InputView> {
         .collect()
 }
 
+/// The file of input `i`, or a placeholder for a result file made before
+/// `inputs` were recorded.
+fn file_of(inputs: &[InputJson], i: usize) -> String {
+    inputs
+        .get(i)
+        .map(|input| input.file.clone())
+        .filter(|f| !f.is_empty())
+        .unwrap_or_else(|| "SCENARIO.toml".to_string())
+}
+
 fn capitalised(s: &str) -> String {
     let mut c = s.chars();
     match c.next() {

@@ -237,7 +237,7 @@ pub(super) fn page(dir: &Path, text: &str) -> Result<Page> {
     }
     page.inputs = inputs(&s.inputs, &[]);
     page.overrides = s.overrides.clone();
-    let file = s.inputs.first().map(|i| i.file.clone()).unwrap_or_default();
+    let file = super::file_of(&s.inputs, 0);
     let mut words = vec!["run".to_string(), file];
     common_flags(&mut words, &s.overrides, dir);
     page.command = command(&words);

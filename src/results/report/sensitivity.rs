@@ -210,7 +210,7 @@ pub(super) fn page(dir: &Path, text: &str) -> Result<Page> {
         .collect();
     page.inputs = inputs(&r.inputs, &varied);
     page.overrides = r.overrides.clone();
-    let file = r.inputs.first().map(|i| i.file.clone()).unwrap_or_default();
+    let file = super::file_of(&r.inputs, 0);
     let mut words = vec!["sensitivity".to_string(), file];
     if let Some(b) = r.inputs.iter().find(|i| i.role == "against") {
         words.push("--against".into());

@@ -181,7 +181,7 @@ pub(super) fn page(dir: &Path, text: &str) -> Result<Page> {
         .collect();
     page.inputs = inputs(&s.inputs, &varied);
     page.overrides = s.overrides.clone();
-    let file = s.inputs.first().map(|i| i.file.clone()).unwrap_or_default();
+    let file = super::file_of(&s.inputs, 0);
     let mut words = vec!["sweep".to_string(), file];
     for (i, key) in s.keys.iter().enumerate() {
         let mut values: Vec<String> = Vec::new();
