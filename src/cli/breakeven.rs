@@ -10,6 +10,7 @@ use crate::decide::sweep::{changes_population, difference};
 use crate::error::{Diagnostic, Result, WomError};
 use crate::results::breakeven::{self as files, BreakevenReport, Side};
 use crate::results::compare::{folder_names, unpaired_reason};
+use crate::results::inputs::input;
 use crate::results::run::prepare_output_dir;
 use crate::results::sweep::axis_number;
 use crate::scenario::{self, Override, Scenario};
@@ -328,6 +329,7 @@ pub(super) fn breakeven(
         replicates: b.simulation.replicates,
         overrides: b.overrides(),
         evaluations: solution.evaluations.clone(),
+        inputs: vec![input("A", &a), input("B", &b)],
         seconds: start.elapsed().as_secs_f64(),
     };
     let title = format!(
@@ -336,7 +338,9 @@ pub(super) fn breakeven(
     );
     files::write(&dir, &report, &title)?;
     let mut out = super::terminal();
-    print_report(&mut out, &report, &dir).map_err(io_error)
+    print_report(&mut out, &report, &dir).map_err(io_error)?;
+    drop(out);
+    super::report::after(&dir, simulation.report)
 }
 
 fn print_report(out: &mut impl Write, r: &BreakevenReport, dir: &Path) -> io::Result<()> {

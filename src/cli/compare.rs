@@ -46,5 +46,7 @@ pub(super) fn compare_many(
         simulation.with_threads(|| compare::compare(&scenarios, &dir, run_options))??;
     let mut out = super::terminal();
     write!(out, "{}", compare::table(&comparison)).map_err(io_error)?;
-    writeln!(out, "wrote {}", dir.display()).map_err(io_error)
+    writeln!(out, "wrote {}", dir.display()).map_err(io_error)?;
+    drop(out);
+    super::report::after(&dir, simulation.report)
 }

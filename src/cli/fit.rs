@@ -9,7 +9,13 @@ use crate::results::run::prepare_output_dir;
 use std::io::{self, Write};
 use std::path::Path;
 
-pub(super) fn fit_bass(data: &Path, out: &Path, force: bool, quiet: bool) -> Result<()> {
+pub(super) fn fit_bass(
+    data: &Path,
+    out: &Path,
+    force: bool,
+    quiet: bool,
+    report: bool,
+) -> Result<()> {
     let fit = calibrate_bass(data)?;
     let stem = data
         .file_stem()
@@ -27,11 +33,11 @@ pub(super) fn fit_bass(data: &Path, out: &Path, force: bool, quiet: bool) -> Res
     if let Some(why) = &files.no_scenario {
         eprintln!("warning: fitted.toml not written: {why}");
     }
-    if quiet {
-        return Ok(());
+    if !quiet {
+        let mut out = super::terminal();
+        write_fit_report(&mut out, &fit, &files, &dir).map_err(io_error)?;
     }
-    let mut out = super::terminal();
-    write_fit_report(&mut out, &fit, &files, &dir).map_err(io_error)
+    super::report::after(&dir, report)
 }
 
 fn write_fit_report(

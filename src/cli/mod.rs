@@ -1,5 +1,6 @@
 //! The command line: parse arguments (clap), dispatch to one module per command
-//! (`run`, `compare`, `reproduce`, `validate`, `graph`, `fit`), print errors.
+//! (`run`, `compare`, `reproduce`, `validate`, `graph`, `fit`, `sweep`,
+//! `breakeven`, `sensitivity`, `report`), print errors.
 //!
 //! Exit codes: 0 success, 1 run-time failure, 2 bad input or usage. Errors are
 //! printed as `error: …` lines on stderr; a closed stdout (`wom graph … | head`) is
@@ -10,6 +11,7 @@ mod compare;
 mod fit;
 mod graph;
 mod optimize;
+mod report;
 mod reproduce;
 mod run;
 mod sensitivity;
@@ -87,6 +89,9 @@ struct SimulationOptions {
     /// Overwrite earlier results in the output folder
     #[arg(long)]
     force: bool,
+    /// Also write report.html into the result folder (as `wom report` does)
+    #[arg(long)]
+    report: bool,
 }
 
 impl SimulationOptions {
@@ -301,6 +306,17 @@ enum Command {
         /// Print nothing but errors
         #[arg(long, short)]
         quiet: bool,
+        /// Also write report.html into the result folder (as `wom report` does)
+        #[arg(long)]
+        report: bool,
+    },
+    /// Write DIR/report.html: one self-contained page with the answer, figures,
+    /// tables and every assumption of a result folder (run, compare, sweep,
+    /// breakeven, sensitivity, fit)
+    Report {
+        /// A result folder, e.g. output/micro-advocates
+        #[arg(value_name = "DIR")]
+        dir: PathBuf,
     },
 }
 
@@ -467,7 +483,9 @@ fn dispatch(cli: Cli) -> Result<()> {
             out,
             force,
             quiet,
-        } => fit::fit_bass(&bass, &out, force, quiet),
+            report,
+        } => fit::fit_bass(&bass, &out, force, quiet, report),
+        Command::Report { dir } => report::report(&dir),
     };
     ignore_broken_pipe(result)
 }

@@ -30,7 +30,9 @@ pub(super) fn run_one(
         .with_threads(|| runner::run(&s, &dir, run_options))?
         .map_err(|e| in_file(e, file))?;
     let mut out = super::terminal();
-    write_run_report(&mut out, &result.summary, &dir).map_err(io_error)
+    write_run_report(&mut out, &result.summary, &dir).map_err(io_error)?;
+    drop(out);
+    super::report::after(&dir, simulation.report)
 }
 
 /// A folder name from a file stem: path separators and control characters are

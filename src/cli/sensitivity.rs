@@ -5,6 +5,7 @@ use super::{all_overrides, in_file, io_error, ScenarioOptions, SimulationOptions
 use crate::decide::evaluate::Metric;
 use crate::decide::sensitivity::{self, Sensitivity, SensitivityOptions};
 use crate::error::{Diagnostic, Result, WomError};
+use crate::results::inputs::input;
 use crate::results::run::prepare_output_dir;
 use crate::results::sensitivity as files;
 use crate::scenario;
@@ -56,9 +57,14 @@ pub(super) fn sensitivity(
     if !root {
         return Ok(());
     }
-    files::write(&dir, &result)?;
+    let inputs: Vec<_> = std::iter::once(input("scenario", &s))
+        .chain(b.as_ref().map(|b| input("against", b)))
+        .collect();
+    files::write(&dir, &result, &inputs)?;
     let mut out = super::terminal();
-    report(&mut out, &result, &dir).map_err(io_error)
+    report(&mut out, &result, &dir).map_err(io_error)?;
+    drop(out);
+    super::report::after(&dir, simulation.report)
 }
 
 fn progress_bar(visible: bool, total: usize) -> ProgressBar {

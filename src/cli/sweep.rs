@@ -10,6 +10,7 @@ use crate::decide::sweep::{
 use crate::error::{Diagnostic, Result, WomError};
 use crate::graph::{self, Population};
 use crate::results::compare::unpaired_reason;
+use crate::results::inputs::input;
 use crate::results::run::prepare_output_dir;
 use crate::results::sweep::{self as files, Against, Point, SweepReport};
 use crate::scenario::{self, Override, Scenario};
@@ -254,6 +255,9 @@ pub(super) fn sweep(
         population_built_once: build_once && !base.simulation.new_graph_each_replicate,
         against: against_json,
         points: out_points,
+        inputs: std::iter::once(input("scenario", &base))
+            .chain(reference.as_ref().map(|(b, _)| input("against", b)))
+            .collect(),
         seconds: start.elapsed().as_secs_f64(),
     };
     let keys = report.keys.join(" and ");
@@ -277,7 +281,9 @@ pub(super) fn sweep(
     }
     files::write(&dir, &report, &title)?;
     let mut out = super::terminal();
-    print_table(&mut out, &report, &dir).map_err(io_error)
+    print_table(&mut out, &report, &dir).map_err(io_error)?;
+    drop(out);
+    super::report::after(&dir, simulation.report)
 }
 
 /// (value × mean conversions − cost) / cost, as `summary.json` computes it.

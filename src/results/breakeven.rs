@@ -78,6 +78,8 @@ pub struct BreakevenReport {
     pub overrides: Vec<String>,
     /// Every evaluation of B, by x.
     pub evaluations: Vec<Evaluated>,
+    /// A and B: every resolved parameter and its source.
+    pub inputs: Vec<crate::results::inputs::ScenarioInput>,
     /// Wall-clock seconds (the only field that changes between identical runs).
     pub seconds: f64,
 }

@@ -6,6 +6,7 @@
 use crate::decide::sensitivity::Sensitivity;
 use crate::error::{Result, WomError};
 use crate::results::files;
+use crate::results::inputs::ScenarioInput;
 use crate::statistics::Summary;
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -29,16 +30,39 @@ pub const CSV_HEADER: [&str; 12] = [
     "st_ci95_high",
 ];
 
-/// Write every file of `result` as the folder `dir` (checked by
-/// [`crate::results::run::prepare_output_dir`]), replacing it as a whole
-/// ([`crate::results::staging::write_staged`]).
-pub fn write(dir: &Path, result: &Sensitivity) -> Result<()> {
-    crate::results::staging::write_staged(dir, |stage| write_into(stage, result))
+/// `sensitivity.json`: the result with what it was made from.
+#[derive(serde::Serialize)]
+struct SensitivityJson<'a> {
+    #[serde(flatten)]
+    result: &'a Sensitivity,
+    wom_version: &'static str,
+    /// Command-line overrides applied to the scenario (and to B), in order.
+    overrides: Vec<String>,
+    /// The scenario (and B with `--against`): every resolved parameter and its
+    /// source.
+    inputs: &'a [ScenarioInput],
 }
 
-fn write_into(dir: &Path, result: &Sensitivity) -> Result<()> {
+/// Write every file of `result` as the folder `dir` (checked by
+/// [`crate::results::run::prepare_output_dir`]), replacing it as a whole
+/// ([`crate::results::staging::write_staged`]); `inputs` are the scenario (and B
+/// with `--against`), written into `sensitivity.json`.
+pub fn write(dir: &Path, result: &Sensitivity, inputs: &[ScenarioInput]) -> Result<()> {
+    crate::results::staging::write_staged(dir, |stage| write_into(stage, result, inputs))
+}
+
+fn write_into(dir: &Path, result: &Sensitivity, inputs: &[ScenarioInput]) -> Result<()> {
     files::write_file(&dir.join("sensitivity.csv"), &csv(result)?)?;
-    let json = serde_json::to_string_pretty(result).expect("results serialise");
+    let with_inputs = SensitivityJson {
+        result,
+        wom_version: env!("CARGO_PKG_VERSION"),
+        overrides: inputs
+            .first()
+            .map(|i| i.overrides.clone())
+            .unwrap_or_default(),
+        inputs,
+    };
+    let json = serde_json::to_string_pretty(&with_inputs).expect("results serialise");
     files::write_file(
         &dir.join("sensitivity.json"),
         format!("{json}\n").as_bytes(),

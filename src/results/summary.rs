@@ -3,6 +3,7 @@
 
 use crate::results::aggregate::Aggregates;
 use crate::results::channels::ChannelRow;
+use crate::results::inputs::{input, ScenarioInput};
 use crate::scenario::Scenario;
 use crate::sim::runner::Built;
 use crate::statistics::Summary;
@@ -98,6 +99,8 @@ pub struct RunSummary {
     pub channels: Vec<ChannelRow>,
     /// Wall-clock times.
     pub timing: Timing,
+    /// The scenario file, every resolved parameter and its source.
+    pub inputs: Vec<ScenarioInput>,
     /// The scenario with every default filled in.
     pub resolved_scenario: Scenario,
 }
@@ -153,6 +156,7 @@ impl RunSummary {
             finals,
             channels,
             timing,
+            inputs: vec![input("scenario", scenario)],
             resolved_scenario: scenario.clone(),
         }
     }

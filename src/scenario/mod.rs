@@ -17,6 +17,7 @@ pub mod overrides;
 mod population;
 mod raw;
 mod read;
+pub mod sources;
 mod validate;
 mod write;
 

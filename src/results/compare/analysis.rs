@@ -4,6 +4,7 @@
 
 use crate::error::{Result, WomError};
 use crate::results::channels::ChannelRow;
+use crate::results::inputs::{input, ScenarioInput};
 use crate::results::run::RunResult;
 use crate::scenario::Scenario;
 use crate::statistics::{mean, variance, Z95};
@@ -183,6 +184,9 @@ pub struct Comparison {
     pub overrides: Vec<String>,
     /// One line per scenario, in the order given.
     pub scenarios: Vec<ScenarioComparison>,
+    /// The scenario files (the first is the reference), every resolved parameter
+    /// and its source.
+    pub inputs: Vec<ScenarioInput>,
 }
 
 /// Whether scenario `b` is paired with `a` by common random numbers.
@@ -321,5 +325,10 @@ pub fn analyse(
             .map(Scenario::overrides)
             .unwrap_or_default(),
         scenarios: out,
+        inputs: scenarios
+            .iter()
+            .enumerate()
+            .map(|(i, s)| input(if i == 0 { "reference" } else { "scenario" }, s))
+            .collect(),
     })
 }

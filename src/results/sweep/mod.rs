@@ -111,6 +111,9 @@ pub struct SweepReport {
     pub against: Option<Against>,
     /// Every point, the first key slowest.
     pub points: Vec<Point>,
+    /// The scenario (and the reference with `--against`): every resolved
+    /// parameter and its source.
+    pub inputs: Vec<crate::results::inputs::ScenarioInput>,
     /// Wall-clock seconds (the only field that changes between identical runs).
     pub seconds: f64,
 }
