@@ -10,6 +10,7 @@ pub mod channels;
 pub mod compare;
 pub mod files;
 pub mod fit;
+pub mod network_fit;
 pub mod plots;
 pub mod run;
 pub mod sensitivity;
