@@ -37,7 +37,8 @@ pub struct ParamJson {
     /// The prior's 2.5% and 97.5% quantiles.
     pub prior_ci95_low: f64,
     pub prior_ci95_high: f64,
-    /// The interval's width as a share of the prior's 95% range.
+    /// The interval's width as a share of the prior's range: its support when
+    /// bounded (a uniform's high − low, 1 for a share), else its 95% range.
     pub width_share_of_prior: f64,
 }
 
@@ -82,7 +83,7 @@ pub fn fit_json(fit: &NetworkFit) -> FitJson {
         .estimates
         .iter()
         .map(|e| {
-            let prior_width = e.prior_high - e.prior_low;
+            let prior_width = prior_range(&e.prior);
             (
                 e.key.clone(),
                 ParamJson {
@@ -118,6 +119,17 @@ pub fn fit_json(fit: &NetworkFit) -> FitJson {
         stop: fit.abc.stop,
         generations: fit.abc.generations.clone(),
         wom_version: env!("CARGO_PKG_VERSION"),
+    }
+}
+
+/// The width the intervals are compared with: the prior's support when it is
+/// bounded, else its 2.5–97.5% range.
+pub fn prior_range(prior: &Uncertain) -> f64 {
+    let (low, high) = prior.support();
+    if (high - low).is_finite() {
+        high - low
+    } else {
+        prior.quantile(0.975) - prior.quantile(0.025)
     }
 }
 
