@@ -65,8 +65,7 @@ fn fit(data: &str, out: &Path, extra: &[&str]) -> String {
 }
 
 fn fit_json(out: &Path) -> serde_json::Value {
-    serde_json::from_str(&std::fs::read_to_string(out.join("fit-small/fit.json")).unwrap())
-        .unwrap()
+    serde_json::from_str(&std::fs::read_to_string(out.join("fit-small/fit.json")).unwrap()).unwrap()
 }
 
 #[test]
@@ -78,21 +77,40 @@ fn a_noise_free_mean_curve_is_recovered_within_its_interval() {
     let printed = fit(
         &data,
         &out,
-        &["--particles", "150", "--generations", "7", "--replicates", "50"],
+        &[
+            "--particles",
+            "150",
+            "--generations",
+            "7",
+            "--replicates",
+            "50",
+        ],
     );
-    assert_contains(&printed, &["word_of_mouth.conversion", "95% interval", "rmse"]);
+    assert_contains(
+        &printed,
+        &["word_of_mouth.conversion", "95% interval", "rmse"],
+    );
     let j = fit_json(&out);
     for (key, truth) in [
         ("word_of_mouth.conversion", 0.12),
         ("word_of_mouth.advocacy", 0.6),
     ] {
         let p = &j["params"][key];
-        let (low, high) = (p["ci95_low"].as_f64().unwrap(), p["ci95_high"].as_f64().unwrap());
+        let (low, high) = (
+            p["ci95_low"].as_f64().unwrap(),
+            p["ci95_high"].as_f64().unwrap(),
+        );
         let estimate = p["estimate"].as_f64().unwrap();
-        assert!(low <= truth && truth <= high, "{key}: {truth} outside {low} to {high}");
+        assert!(
+            low <= truth && truth <= high,
+            "{key}: {truth} outside {low} to {high}"
+        );
         assert!(low <= estimate && estimate <= high, "{key}: {p}");
         // Informative: narrower than the prior.
-        assert!(p["width_share_of_prior"].as_f64().unwrap() < 0.8, "{key}: {p}");
+        assert!(
+            p["width_share_of_prior"].as_f64().unwrap() < 0.8,
+            "{key}: {p}"
+        );
     }
     // The conversion is pinned by launch day's conversions: a tight interval.
     let c = &j["params"]["word_of_mouth.conversion"];
@@ -136,12 +154,21 @@ fn fitted_toml_runs_and_gives_the_fitted_curve() {
     let j = fit_json(&out);
     let fitted = out.join("fit-small/fitted.toml");
     let toml = std::fs::read_to_string(&fitted).unwrap();
-    assert_contains(&toml, &["# small fit with word_of_mouth.conversion", "95% interval"]);
+    assert_contains(
+        &toml,
+        &["# small fit with word_of_mouth.conversion", "95% interval"],
+    );
     // The fitted keys leave [uncertain]; the other prior stays.
     assert!(!toml.contains("\"word_of_mouth.conversion\" ="), "{toml}");
     assert!(toml.contains("word_of_mouth.reach"), "{toml}");
     let run = dir.path().join("run");
-    succeeds(&["run", fitted.to_str().unwrap(), "--out", run.to_str().unwrap(), "-q"]);
+    succeeds(&[
+        "run",
+        fitted.to_str().unwrap(),
+        "--out",
+        run.to_str().unwrap(),
+        "-q",
+    ]);
     let curves = std::fs::read_to_string(run.join("fitted/curves.csv")).unwrap();
     let mean = column(&curves, "new_conversions_mean");
     let observed = column(&std::fs::read_to_string(&data).unwrap(), "new_conversions");
@@ -170,7 +197,13 @@ fn files_do_not_depend_on_the_thread_count() {
     let mut args = knobs.to_vec();
     args.extend(["--threads", "3"]);
     fit(&data, &three, &args);
-    for name in ["fit.json", "posterior.csv", "fitted.toml", "fit.svg", "fit.png"] {
+    for name in [
+        "fit.json",
+        "posterior.csv",
+        "fitted.toml",
+        "fit.svg",
+        "fit.png",
+    ] {
         let a = std::fs::read(one.join("fit-small").join(name)).unwrap();
         let b = std::fs::read(three.join("fit-small").join(name)).unwrap();
         assert!(a == b, "{name} differs between 1 and 3 threads");
@@ -205,7 +238,10 @@ fn bad_data_rows_are_all_reported_with_their_lines() {
     // A header without a measure, and more steps than the scenario simulates.
     std::fs::write(&data, "step,sales\n0,3\n").unwrap();
     let e = fails_with_input_error(&["fit", SCENARIO, data.to_str().unwrap(), "--params", PARAMS]);
-    assert_contains(&e, &["bad.csv:1: unknown column `sales`", "no measure column"]);
+    assert_contains(
+        &e,
+        &["bad.csv:1: unknown column `sales`", "no measure column"],
+    );
     let mut long = "step,new_conversions\n".to_string();
     for t in 0..20 {
         long.push_str(&format!("{t},1\n"));

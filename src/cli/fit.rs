@@ -3,7 +3,9 @@
 //! `wom fit --bass DATA.csv`: fit the Bass model to a sales series, write
 //! `DIR/fit-<data file stem>/`. Both print the estimates.
 
-use super::{all_overrides, in_file, io_error, output_folder_name, ScenarioOptions, SimulationOptions};
+use super::{
+    all_overrides, in_file, io_error, output_folder_name, ScenarioOptions, SimulationOptions,
+};
 use crate::decide::abc::AbcOptions;
 use crate::decide::calibrate::{calibrate_bass, BassCalibration};
 use crate::decide::network_fit::{self, NetworkFit};
@@ -101,15 +103,14 @@ pub(super) fn fit_network(
     };
     if params.is_empty() {
         return Err(WomError::input(
-            Diagnostic::new("--params names no key to fit")
-                .help(format!(
-                    "name one or more keys of the scenario's [uncertain] table, e.g. --params {}",
-                    s.uncertain
-                        .iter()
-                        .map(|(k, _)| k.as_str())
-                        .collect::<Vec<_>>()
-                        .join(",")
-                )),
+            Diagnostic::new("--params names no key to fit").help(format!(
+                "name one or more keys of the scenario's [uncertain] table, e.g. --params {}",
+                s.uncertain
+                    .iter()
+                    .map(|(k, _)| k.as_str())
+                    .collect::<Vec<_>>()
+                    .join(",")
+            )),
         ));
     }
     network_fit::check_fit(&s, &data, params)?;
@@ -157,8 +158,10 @@ fn progress_bar(visible: bool) -> ProgressBar {
     }
     let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
     bar.set_style(
-        ProgressStyle::with_template("{bar:40} {pos}/{len} particles accepted, {msg}, {elapsed} elapsed")
-            .expect("valid template"),
+        ProgressStyle::with_template(
+            "{bar:40} {pos}/{len} particles accepted, {msg}, {elapsed} elapsed",
+        )
+        .expect("valid template"),
     );
     bar
 }

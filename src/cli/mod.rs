@@ -435,7 +435,13 @@ fn dispatch(cli: Cli) -> Result<()> {
             options,
         } => match bass {
             Some(bass) => {
-                fit::check_bass_alone(scenario.as_deref(), data.as_deref(), &params, &simulation, &options)?;
+                fit::check_bass_alone(
+                    scenario.as_deref(),
+                    data.as_deref(),
+                    &params,
+                    &simulation,
+                    &options,
+                )?;
                 fit::fit_bass(&bass, &simulation.out, simulation.force, simulation.quiet)
             }
             None => fit::fit_network(

@@ -244,11 +244,9 @@ pub fn abc_smc<F>(
 where
     F: Fn(&[f64], CandidateId, &mut [f64]) -> Result<()> + Sync,
 {
-    options.validate().map_err(|m| {
-        WomError::input(crate::error::Diagnostic::new(format!(
-            "cannot fit: {m}"
-        )))
-    })?;
+    options
+        .validate()
+        .map_err(|m| WomError::input(crate::error::Diagnostic::new(format!("cannot fit: {m}"))))?;
     let k = priors.len();
     assert!(k > 0, "at least one parameter");
     let n = options.particles;
@@ -261,7 +259,10 @@ where
         .into_par_iter()
         .map(|c| {
             let mut rng = candidate_stream(options.seed, 0, c);
-            let theta: Vec<f64> = priors.iter().map(|d| d.quantile(open_unit(&mut rng))).collect();
+            let theta: Vec<f64> = priors
+                .iter()
+                .map(|d| d.quantile(open_unit(&mut rng)))
+                .collect();
             let mut distances = vec![0.0; m];
             simulate(
                 &theta,
@@ -284,7 +285,7 @@ where
                 weight: 1.0 / n as f64,
                 within: m,
                 distance,
-            candidate: c as u64,
+                candidate: c as u64,
             },
             distances,
         ));
@@ -393,13 +394,17 @@ where
                         .zip(&p.theta)
                         .map(|(d, &x)| d.ln_density(x))
                         .sum();
-                    prior + (p.within as f64 / m as f64).ln() - kernel.ln_mixture(&p.theta, &current)
+                    prior + (p.within as f64 / m as f64).ln()
+                        - kernel.ln_mixture(&p.theta, &current)
                 })
                 .collect();
             normalise(&mut accepted, &log_weights);
         }
         let ess = if complete {
-            1.0 / accepted.iter().map(|(p, _)| p.weight * p.weight).sum::<f64>()
+            1.0 / accepted
+                .iter()
+                .map(|(p, _)| p.weight * p.weight)
+                .sum::<f64>()
         } else {
             0.0
         };
@@ -550,7 +555,9 @@ impl Kernel {
 
     /// `from` moved by L z, z standard normal.
     fn perturb(&self, from: &[f64], rng: &mut WomRng) -> Vec<f64> {
-        let z: Vec<f64> = (0..self.k).map(|_| normal_quantile(open_unit(rng))).collect();
+        let z: Vec<f64> = (0..self.k)
+            .map(|_| normal_quantile(open_unit(rng)))
+            .collect();
         (0..self.k)
             .map(|i| from[i] + (0..=i).map(|j| self.l[i * self.k + j] * z[j]).sum::<f64>())
             .collect()

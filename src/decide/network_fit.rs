@@ -219,10 +219,7 @@ pub fn fit_network(
         )?)
     };
     let shared_world = match &population {
-        Some(p) if !plan_varies => Some(World::new(
-            p.clone(),
-            CampaignPlan::new(scenario, p)?,
-        )),
+        Some(p) if !plan_varies => Some(World::new(p.clone(), CampaignPlan::new(scenario, p)?)),
         _ => None,
     };
     let nodes = population.as_ref().map(Population::nodes);
@@ -233,7 +230,11 @@ pub fn fit_network(
     let key_refs: Vec<&str> = keys.iter().map(String::as_str).collect();
 
     let simulate = |theta: &[f64], id: CandidateId, distances: &mut [f64]| -> Result<()> {
-        let values: Vec<(&str, f64)> = key_refs.iter().copied().zip(theta.iter().copied()).collect();
+        let values: Vec<(&str, f64)> = key_refs
+            .iter()
+            .copied()
+            .zip(theta.iter().copied())
+            .collect();
         let s = scenario.with_assumptions(&values)?;
         let model = Model::new(&s);
         let own_world = match (&shared_world, &population) {
@@ -303,7 +304,11 @@ pub fn fit_network(
         .collect();
     let mut fitted = scenario.with_assumptions(&values)?;
     fitted.uncertain.retain(|(k, _)| !keys.contains(k));
-    let curve = fitted_curve(&fitted, population.as_ref().filter(|_| !population_varies), measure)?;
+    let curve = fitted_curve(
+        &fitted,
+        population.as_ref().filter(|_| !population_varies),
+        measure,
+    )?;
     let n = data.steps();
     let rmse = (curve.mean[..n]
         .iter()
@@ -335,12 +340,17 @@ fn fitted_curve(
     let steps = fitted.simulation.steps as usize;
     let replicates = fitted.simulation.replicates as usize;
     let mut by_step: Vec<Vec<f64>> = vec![Vec::with_capacity(replicates); steps];
-    simulate_on(fitted, population, &ProgressBar::hidden(), |_, curve, _, _| {
-        for (values, c) in by_step.iter_mut().zip(curve) {
-            values.push(measure.of(c));
-        }
-        Ok(())
-    })?;
+    simulate_on(
+        fitted,
+        population,
+        &ProgressBar::hidden(),
+        |_, curve, _, _| {
+            for (values, c) in by_step.iter_mut().zip(curve) {
+                values.push(measure.of(c));
+            }
+            Ok(())
+        },
+    )?;
     let mut curve = FittedCurve {
         mean: Vec::with_capacity(steps),
         p05: Vec::with_capacity(steps),

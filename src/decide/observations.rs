@@ -283,10 +283,13 @@ fn check_header(path: &Path, headers: &csv::StringRecord) -> Result<Measure> {
     let count = |name: &str| headers.iter().filter(|h| *h == name).count();
     match count(STEP) {
         0 => problems.push(
-            Diagnostic::new(format!("no `step` column; the header has {}", list(headers)))
-                .file(path)
-                .at(line, None)
-                .help(format!("the header line must name {allowed}")),
+            Diagnostic::new(format!(
+                "no `step` column; the header has {}",
+                list(headers)
+            ))
+            .file(path)
+            .at(line, None)
+            .help(format!("the header line must name {allowed}")),
         ),
         1 => {}
         n => problems.push(

@@ -13,8 +13,8 @@ use crate::error::{Result, WomError};
 use crate::results::files::write_file;
 use crate::results::fit::six_digits;
 use crate::results::plots::{
-    draw_legend, draw_marker, draw_title, plot_error, render, tick, with_legend_strip, Entry, Key, Marker,
-    BAND_LABEL, FONT, PALETTE, SIZE,
+    draw_legend, draw_marker, draw_title, plot_error, render, tick, with_legend_strip, Entry, Key,
+    Marker, BAND_LABEL, FONT, PALETTE, SIZE,
 };
 use crate::results::staging::{self, Staging};
 use crate::scenario::to_toml;
@@ -316,7 +316,10 @@ fn curves<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, fit: &NetworkFit) -
         ),
         Entry::new(
             Key::Line(blue, 4),
-            format!("fitted: mean of {} replicates at the estimates", c.replicates),
+            format!(
+                "fitted: mean of {} replicates at the estimates",
+                c.replicates
+            ),
         ),
         Entry::new(
             Key::Mark(Marker::Disc, dark),
@@ -355,8 +358,12 @@ fn curves<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, fit: &NetworkFit) -
         .draw()
         .map_err(plot_error)?;
     if c.replicates > 1 {
-        let mut band: Vec<(f64, f64)> =
-            c.p95.iter().enumerate().map(|(t, &v)| (t as f64, v)).collect();
+        let mut band: Vec<(f64, f64)> = c
+            .p95
+            .iter()
+            .enumerate()
+            .map(|(t, &v)| (t as f64, v))
+            .collect();
         band.extend(c.p05.iter().enumerate().rev().map(|(t, &v)| (t as f64, v)));
         chart
             .draw_series(std::iter::once(Polygon::new(band, blue.mix(0.2).filled())))
@@ -380,10 +387,7 @@ fn curves<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, fit: &NetworkFit) -
     draw_legend(&legend, &entries, 17)
 }
 
-fn posterior<DB: DrawingBackend>(
-    area: &DrawingArea<DB, Shift>,
-    fit: &NetworkFit,
-) -> Result<()> {
+fn posterior<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, fit: &NetworkFit) -> Result<()> {
     let blue = PALETTE[0];
     let red = PALETTE[3];
     let grey = PALETTE[7];
@@ -454,22 +458,34 @@ fn posterior<DB: DrawingBackend>(
         )
         .map_err(plot_error)?;
     let mut dashed = vec![
-        vec![(first.ci95_low, y_range.start), (first.ci95_low, y_range.end)],
-        vec![(first.ci95_high, y_range.start), (first.ci95_high, y_range.end)],
+        vec![
+            (first.ci95_low, y_range.start),
+            (first.ci95_low, y_range.end),
+        ],
+        vec![
+            (first.ci95_high, y_range.start),
+            (first.ci95_high, y_range.end),
+        ],
     ];
     if let Some(second) = fit.estimates.get(1) {
-        dashed.push(vec![(x_range.start, second.ci95_low), (x_range.end, second.ci95_low)]);
-        dashed.push(vec![(x_range.start, second.ci95_high), (x_range.end, second.ci95_high)]);
+        dashed.push(vec![
+            (x_range.start, second.ci95_low),
+            (x_range.end, second.ci95_low),
+        ]);
+        dashed.push(vec![
+            (x_range.start, second.ci95_high),
+            (x_range.end, second.ci95_high),
+        ]);
     }
     for line in dashed {
         chart
             .draw_series(DashedLineSeries::new(line, 8, 6, grey.stroke_width(2)))
             .map_err(plot_error)?;
     }
-    let y_estimate = fit
-        .estimates
-        .get(1)
-        .map_or(particles.iter().map(|p| p.distance).sum::<f64>() / particles.len() as f64, |s| s.estimate);
+    let y_estimate = fit.estimates.get(1).map_or(
+        particles.iter().map(|p| p.distance).sum::<f64>() / particles.len() as f64,
+        |s| s.estimate,
+    );
     let at = chart.backend_coord(&(first.estimate, y_estimate));
     draw_marker(&plot, at, Marker::Diamond, red, 8)?;
     draw_legend(&legend, &entries, 17)
