@@ -308,7 +308,7 @@ where
 
     for g in 1..options.generations {
         let tolerance = next_tolerance(&current, previous_tolerance, options.quantile);
-        if !(tolerance < previous_tolerance) {
+        if tolerance >= previous_tolerance || tolerance.is_nan() {
             stop = StopReason::Tolerance;
             break;
         }
@@ -325,7 +325,7 @@ where
             let wanted = (n - accepted.len()) as f64;
             let rate = (rate_estimate * options.quantile).max(options.min_acceptance);
             let batch = ((wanted / rate).ceil() as u64).max(32).min(cap - next);
-            let results: Vec<Result<Option<(Vec<f64>, Vec<f64>)>>> = (next..next + batch)
+            let results: Vec<Result<Option<Draw>>> = (next..next + batch)
                 .into_par_iter()
                 .map(|c| {
                     let mut rng = candidate_stream(options.seed, g, c);
@@ -434,6 +434,9 @@ where
         stop,
     })
 }
+
+/// A candidate's parameters and the distances of its simulations.
+type Draw = (Vec<f64>, Vec<f64>);
 
 /// Candidate `c` of generation `g`'s own stream.
 fn candidate_stream(seed: u64, generation: usize, candidate: u64) -> WomRng {
@@ -575,8 +578,8 @@ impl Kernel {
                 let mut sq = 0.0;
                 for i in 0..k {
                     let mut r = theta[i] - p.theta[i];
-                    for j in 0..i {
-                        r -= self.l[i * k + j] * y[j];
+                    for (l, y) in self.l[i * k..i * k + i].iter().zip(&y[..i]) {
+                        r -= l * y;
                     }
                     y[i] = r / self.l[i * k + i];
                     sq += y[i] * y[i];
@@ -600,7 +603,7 @@ fn cholesky(a: &[f64], k: usize) -> Option<Vec<f64>> {
                 s -= l[i * k + p] * l[j * k + p];
             }
             if i == j {
-                if !(s > 1e-12 * a[i * k + i].abs()) {
+                if s <= 1e-12 * a[i * k + i].abs() || s.is_nan() {
                     return None;
                 }
                 l[i * k + i] = s.sqrt();

@@ -387,6 +387,9 @@ fn curves<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, fit: &NetworkFit) -
     draw_legend(&legend, &entries, 17)
 }
 
+/// A particle's y coordinate in the posterior panel, by index.
+type YOf<'a> = Box<dyn Fn(usize) -> f64 + 'a>;
+
 fn posterior<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, fit: &NetworkFit) -> Result<()> {
     let blue = PALETTE[0];
     let red = PALETTE[3];
@@ -398,22 +401,22 @@ fn posterior<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, fit: &NetworkFit
         let pad = (hi - lo) * 0.02;
         (lo - pad)..(hi + pad)
     };
-    let (y_key, y_range, y_of): (String, std::ops::Range<f64>, Box<dyn Fn(usize) -> f64>) =
-        match fit.estimates.get(1) {
-            Some(second) => (
-                second.key.clone(),
-                range(second),
-                Box::new(move |i| particles[i].theta[1]),
-            ),
-            None => {
-                let top = particles.iter().map(|p| p.distance).fold(0.0, f64::max);
-                (
-                    "distance of the particle's simulations (RMSE)".to_string(),
-                    0.0..(top * 1.05).max(1e-9),
-                    Box::new(move |i| particles[i].distance),
-                )
-            }
-        };
+    let (y_key, y_range, y_of): (String, std::ops::Range<f64>, YOf<'_>) = match fit.estimates.get(1)
+    {
+        Some(second) => (
+            second.key.clone(),
+            range(second),
+            Box::new(move |i| particles[i].theta[1]),
+        ),
+        None => {
+            let top = particles.iter().map(|p| p.distance).fold(0.0, f64::max);
+            (
+                "distance of the particle's simulations (RMSE)".to_string(),
+                0.0..(top * 1.05).max(1e-9),
+                Box::new(move |i| particles[i].distance),
+            )
+        }
+    };
     let generation = fit
         .abc
         .generations
