@@ -64,6 +64,8 @@ for key in ("conversion", "advocacy"):
     hits = [re.search(key + r" \S+ \(\S+ to \S+\) (covers|MISSES) width (\S+)", l) for l in lines]
     covered = sum(h.group(1) == "covers" for h in hits)
     widths = sorted(float(h.group(2)) for h in hits)
-    print("%s: covered %d of %d; interval width / prior range: median %.2f, max %.2f" % (
-        key, covered, len(hits), widths[len(widths) // 2], widths[-1]))
+    narrow = sum(w < 0.6 for w in widths)
+    print("%s: covered %d of %d; interval width / prior range: median %.2f, max %.2f, "
+          "below 0.6 in %d of %d" % (key, covered, len(hits), widths[len(widths) // 2],
+                                     widths[-1], narrow, len(hits)))
 PY
