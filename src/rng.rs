@@ -28,6 +28,8 @@ pub enum Stream {
     Dynamics,
     /// Sampling done by `wom graph` statistics (never by a simulation).
     Statistics,
+    /// A fit's own draws: parameter values and their moves (`wom fit`).
+    Calibration,
 }
 
 impl Stream {
@@ -40,6 +42,7 @@ impl Stream {
             Stream::Advocates => "advocates",
             Stream::Dynamics => "dynamics",
             Stream::Statistics => "statistics",
+            Stream::Calibration => "calibration",
         }
     }
 }

@@ -88,6 +88,30 @@ pub fn percentile(sorted: &[f64], q: f64) -> f64 {
     sorted[lo] + (h - lo as f64) * (sorted[hi] - sorted[lo])
 }
 
+/// The `q` quantile of a weighted sample of (value, weight) pairs (weights >= 0,
+/// not all 0): the smallest value whose share of the total weight at or below it
+/// reaches q, the inverse of the weighted empirical distribution function. With
+/// equal weights this is Hyndman & Fan type 1, not the type 7 of [`percentile`]:
+/// a weighted sample has no order statistics to interpolate between. Used for
+/// posterior summaries and tolerances of a fit (`pairs` is left sorted by value,
+/// ties kept in their order). NaN when there are no pairs.
+pub fn weighted_quantile(pairs: &mut [(f64, f64)], q: f64) -> f64 {
+    if pairs.is_empty() {
+        return f64::NAN;
+    }
+    pairs.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let total: f64 = pairs.iter().map(|p| p.1).sum();
+    let target = q * total;
+    let mut cumulative = 0.0;
+    for &(value, weight) in pairs.iter() {
+        cumulative += weight;
+        if weight > 0.0 && cumulative >= target {
+            return value;
+        }
+    }
+    pairs[pairs.len() - 1].0
+}
+
 /// The 5%, 50% and 95% percentiles of `values`, equal to [`percentile`] of the
 /// sorted values bit for bit, found by selection in O(n) instead of a sort
 /// (`values` is left reordered). The median is selected first and the other two
@@ -140,6 +164,23 @@ pub fn bands(values: &mut [f64]) -> [f64; 3] {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn weighted_quantiles_invert_the_weighted_distribution() {
+        let mut pairs = vec![(3.0, 0.25), (1.0, 0.25), (2.0, 0.5), (9.0, 0.0)];
+        assert_eq!(weighted_quantile(&mut pairs, 0.0), 1.0);
+        assert_eq!(weighted_quantile(&mut pairs, 0.25), 1.0);
+        assert_eq!(weighted_quantile(&mut pairs, 0.26), 2.0);
+        assert_eq!(weighted_quantile(&mut pairs, 0.75), 2.0);
+        assert_eq!(weighted_quantile(&mut pairs, 0.76), 3.0);
+        // A value of weight 0 is never a quantile.
+        assert_eq!(weighted_quantile(&mut pairs, 1.0), 3.0);
+        // Equal weights: type 1, the ceil(n q)-th smallest.
+        let mut equal: Vec<(f64, f64)> = (1..=10).map(|v| (f64::from(v), 1.0)).collect();
+        assert_eq!(weighted_quantile(&mut equal, 0.5), 5.0);
+        assert_eq!(weighted_quantile(&mut equal, 0.51), 6.0);
+        assert!(weighted_quantile(&mut [], 0.5).is_nan());
+    }
 
     #[test]
     fn percentiles_interpolate_like_numpy() {

@@ -319,7 +319,11 @@ fn documented_figure_commands_still_produce_their_figures() {
             let mut run: Vec<&str> = args.clone();
             run[out_at + 1] = dir.path().to_str().unwrap();
             // Reduced sizes: an option the command already gives is replaced, not repeated.
-            for (option, value) in [("--replicates", "20"), ("--samples", "64")] {
+            for (option, value) in [
+                ("--replicates", "20"),
+                ("--samples", "64"),
+                ("--particles", "60"),
+            ] {
                 match run.iter().position(|a| *a == option) {
                     Some(at) => run[at + 1] = value,
                     None if option == "--replicates" => run.extend([option, value]),

@@ -20,6 +20,7 @@ mod validate;
 
 pub use run::output_folder_name;
 
+use crate::decide::abc::AbcOptions;
 use crate::error::{Result, WomError};
 use crate::scenario::Override;
 use crate::sim::distribute;
@@ -291,24 +292,43 @@ enum Command {
         #[command(flatten)]
         options: ScenarioOptions,
     },
-    /// Fit a model to data: the Bass model to a sales series (docs/calibration.md)
+    /// Fit a scenario's parameters to an observed curve (ABC-SMC, priors from its
+    /// [uncertain] table), or the Bass model to a sales series (docs/calibration.md)
     Fit {
-        /// Sales per period: a CSV file with columns `period` (1 = first period
-        /// after launch) and `sales`
-        #[arg(long, value_name = "DATA.csv", required = true)]
-        bass: PathBuf,
-        /// Folder for results; the fit writes DIR/fit-<data file stem>/
-        #[arg(long, value_name = "DIR", default_value = "output")]
-        out: PathBuf,
-        /// Overwrite earlier results in the output folder
-        #[arg(long)]
-        force: bool,
-        /// Print nothing but errors
-        #[arg(long, short)]
-        quiet: bool,
-        /// Also write report.html into the result folder (as `wom report` does)
-        #[arg(long)]
-        report: bool,
+        /// Scenario file (.toml) whose [uncertain] table gives the priors
+        #[arg(value_name = "SCENARIO")]
+        scenario: Option<PathBuf>,
+        /// The observed curve: a CSV file with columns `step` (0 = launch day) and
+        /// one of `new_conversions`, `conversions` or `adopters`
+        #[arg(value_name = "DATA.csv")]
+        data: Option<PathBuf>,
+        /// Keys to fit, comma-separated, each with an [uncertain] prior, e.g.
+        /// word_of_mouth.conversion,word_of_mouth.advocacy
+        #[arg(long, value_name = "KEY[,KEY...]", value_delimiter = ',')]
+        params: Vec<String>,
+        /// Particles per generation of the sampler
+        #[arg(long, value_name = "N", default_value_t = AbcOptions::default().particles as u32,
+              value_parser = clap::value_parser!(u32).range(2..=crate::decide::abc::MAX_PARTICLES as i64))]
+        particles: u32,
+        /// Simulations per particle
+        #[arg(long = "per-particle", value_name = "M", default_value_t = AbcOptions::default().replicates as u32,
+              value_parser = clap::value_parser!(u32).range(1..=crate::decide::abc::MAX_REPLICATES as i64))]
+        per_particle: u32,
+        /// The most generations, the prior's included
+        #[arg(long, value_name = "G", default_value_t = AbcOptions::default().generations as u32,
+              value_parser = clap::value_parser!(u32).range(1..=crate::decide::abc::MAX_GENERATIONS as i64))]
+        generations: u32,
+        /// Stop when a generation's acceptance rate would fall below this
+        #[arg(long = "min-acceptance", value_name = "RATE", default_value_t = AbcOptions::default().min_acceptance)]
+        min_acceptance: f64,
+        /// Fit the Bass model to a sales series instead: a CSV file with columns
+        /// `period` (1 = first period after launch) and `sales`
+        #[arg(long, value_name = "DATA.csv")]
+        bass: Option<PathBuf>,
+        #[command(flatten)]
+        simulation: SimulationOptions,
+        #[command(flatten)]
+        options: ScenarioOptions,
     },
     /// Write DIR/report.html: one self-contained page with the answer, figures,
     /// tables and every assumption of a result folder (run, compare, sweep,
@@ -479,12 +499,47 @@ fn dispatch(cli: Cli) -> Result<()> {
             options,
         } => optimize::optimize(&file, budget, metric, levels, &simulation, &options),
         Command::Fit {
+            scenario,
+            data,
+            params,
+            particles,
+            per_particle,
+            generations,
+            min_acceptance,
             bass,
-            out,
-            force,
-            quiet,
-            report,
-        } => fit::fit_bass(&bass, &out, force, quiet, report),
+            simulation,
+            options,
+        } => match bass {
+            Some(bass) => {
+                fit::check_bass_alone(
+                    scenario.as_deref(),
+                    data.as_deref(),
+                    &params,
+                    &simulation,
+                    &options,
+                )?;
+                fit::fit_bass(
+                    &bass,
+                    &simulation.out,
+                    simulation.force,
+                    simulation.quiet,
+                    simulation.report,
+                )
+            }
+            None => fit::fit_network(
+                scenario.as_deref(),
+                data.as_deref(),
+                &params,
+                fit::Knobs {
+                    particles: particles as usize,
+                    per_particle: per_particle as usize,
+                    generations: generations as usize,
+                    min_acceptance,
+                },
+                &simulation,
+                &options,
+            ),
+        },
         Command::Report { dir } => report::report(&dir),
     };
     ignore_broken_pipe(result)

@@ -5,10 +5,13 @@
 //! [`calibrate`] ties the two together for `wom fit --bass`. The files a fit
 //! produces are written by [`crate::results::fit`].
 
+pub mod abc;
 pub mod bass_fit;
 pub mod breakeven;
 pub mod calibrate;
 pub mod evaluate;
+pub mod network_fit;
+pub mod observations;
 pub mod optimize;
 pub mod sales;
 pub mod sensitivity;

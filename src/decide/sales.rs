@@ -50,7 +50,7 @@ pub fn parse_sales_csv(input: impl std::io::Read, path: &Path) -> Result<Vec<f64
         .from_reader(input);
     let headers = reader
         .headers()
-        .map_err(|e| WomError::input(csv_problem(path, &e)))?
+        .map_err(|e| WomError::input(csv_problem(path, &e, "the sales data")))?
         .clone();
     check_header(path, &headers)?;
 
@@ -62,7 +62,7 @@ pub fn parse_sales_csv(input: impl std::io::Read, path: &Path) -> Result<Vec<f64
             Ok(record) => record,
             Err(e) => {
                 let fatal = !matches!(e.kind(), csv::ErrorKind::Utf8 { .. });
-                problems.push(csv_problem(path, &e));
+                problems.push(csv_problem(path, &e, "the sales data"));
                 if fatal {
                     break;
                 }
@@ -231,14 +231,14 @@ fn check_header(path: &Path, headers: &csv::StringRecord) -> Result<()> {
 }
 
 /// Problems in file order, at most [`MAX_REPORTED`], the rest counted.
-struct Problems<'a> {
+pub(crate) struct Problems<'a> {
     path: &'a Path,
     shown: Vec<Diagnostic>,
     more: usize,
 }
 
 impl<'a> Problems<'a> {
-    fn new(path: &'a Path) -> Self {
+    pub(crate) fn new(path: &'a Path) -> Self {
         Problems {
             path,
             shown: Vec::new(),
@@ -246,7 +246,7 @@ impl<'a> Problems<'a> {
         }
     }
 
-    fn push(&mut self, d: Diagnostic) {
+    pub(crate) fn push(&mut self, d: Diagnostic) {
         if self.shown.len() < MAX_REPORTED {
             self.shown.push(d);
         } else {
@@ -254,7 +254,7 @@ impl<'a> Problems<'a> {
         }
     }
 
-    fn finish(mut self) -> Result<()> {
+    pub(crate) fn finish(mut self) -> Result<()> {
         if self.shown.is_empty() {
             return Ok(());
         }
@@ -273,7 +273,7 @@ impl<'a> Problems<'a> {
 }
 
 /// The 1-based column of a field: its position in the header (the CSV column).
-fn column_of(headers: &csv::StringRecord, field: &str) -> Option<usize> {
+pub(crate) fn column_of(headers: &csv::StringRecord, field: &str) -> Option<usize> {
     headers.iter().position(|h| h == field).map(|i| i + 1)
 }
 
@@ -287,7 +287,7 @@ fn record_text(record: &csv::StringRecord, headers: &csv::StringRecord, field: &
 }
 
 /// What a field held, quoted and made safe to print.
-fn found(text: &str) -> String {
+pub(crate) fn found(text: &str) -> String {
     if text.is_empty() {
         "an empty field".to_string()
     } else {
@@ -295,7 +295,7 @@ fn found(text: &str) -> String {
     }
 }
 
-fn list(headers: &csv::StringRecord) -> String {
+pub(crate) fn list(headers: &csv::StringRecord) -> String {
     headers
         .iter()
         .map(|h| format!("`{}`", echo(h)))
@@ -304,14 +304,14 @@ fn list(headers: &csv::StringRecord) -> String {
 }
 
 /// A problem the CSV reader itself found (bad UTF-8, an unreadable file).
-fn csv_problem(path: &Path, e: &csv::Error) -> Diagnostic {
+pub(crate) fn csv_problem(path: &Path, e: &csv::Error, what: &str) -> Diagnostic {
     let line = e.position().map(|p| p.line() as usize);
     let message = match e.kind() {
         csv::ErrorKind::Utf8 { err, .. } => format!(
             "field {} is not UTF-8 text; allowed: plain text numbers",
             err.field() + 1
         ),
-        csv::ErrorKind::Io(io) => format!("cannot read the sales data: {io}"),
+        csv::ErrorKind::Io(io) => format!("cannot read {what}: {io}"),
         _ => format!("not readable as CSV: {e}"),
     };
     let d = Diagnostic::new(message).file(path);

@@ -6,7 +6,7 @@
 //! [`Uncertain::low`] / [`Uncertain::high`] give the 5% / 95% quantiles used for a
 //! tornado chart.
 
-use crate::decide::special::{beta_quantile, normal_quantile};
+use crate::decide::special::{beta_quantile, ln_beta, normal_quantile};
 
 /// The distribution of one uncertain assumption.
 ///
@@ -201,6 +201,38 @@ impl Uncertain {
         self.quantile(0.95)
     }
 
+    /// The natural log of the probability density at `x`: −∞ outside the
+    /// support (for Beta and survey shares, outside the open interval (0, 1)).
+    /// Used as a prior density by `wom fit`.
+    pub fn ln_density(&self, x: f64) -> f64 {
+        if x.is_nan() {
+            return f64::NEG_INFINITY;
+        }
+        match *self {
+            Uncertain::Uniform { low, high } => {
+                if (low..=high).contains(&x) {
+                    -(high - low).ln()
+                } else {
+                    f64::NEG_INFINITY
+                }
+            }
+            Uncertain::LogNormal { median, sigma } => {
+                if x <= 0.0 || x.is_infinite() {
+                    return f64::NEG_INFINITY;
+                }
+                let z = (x.ln() - median.ln()) / sigma;
+                -x.ln() - sigma.ln() - 0.5 * (2.0 * std::f64::consts::PI).ln() - 0.5 * z * z
+            }
+            Uncertain::Beta { .. } | Uncertain::Survey { .. } => {
+                let (a, b) = self.beta_parameters().expect("a beta");
+                if !(x > 0.0 && x < 1.0) {
+                    return f64::NEG_INFINITY;
+                }
+                (a - 1.0) * x.ln() + (b - 1.0) * (-x).ln_1p() - ln_beta(a, b)
+            }
+        }
+    }
+
     /// The median (50% quantile).
     pub fn median(&self) -> f64 {
         self.quantile(0.5)
@@ -241,6 +273,35 @@ fn beta_or_uniform_quantile(a: f64, b: f64, u: f64) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn densities_match_known_values() {
+        // scipy.stats: uniform(0.1, 0.4).logpdf(0.3) = -ln 0.4;
+        // beta(2, 3).pdf(0.4) = 12 * 0.4 * 0.36 = 1.728;
+        // lognorm(s=0.5, scale=2).pdf(2) = 1 / (2 * 0.5 * sqrt(2 pi)).
+        let u = Uncertain::Uniform {
+            low: 0.1,
+            high: 0.5,
+        };
+        assert!((u.ln_density(0.3) + 0.4f64.ln()).abs() < 1e-12);
+        assert_eq!(u.ln_density(0.6), f64::NEG_INFINITY);
+        let b = Uncertain::Beta { a: 2.0, b: 3.0 };
+        assert!((b.ln_density(0.4) - 1.728f64.ln()).abs() < 1e-12);
+        assert_eq!(b.ln_density(1.0), f64::NEG_INFINITY);
+        let l = Uncertain::LogNormal {
+            median: 2.0,
+            sigma: 0.5,
+        };
+        let want = 1.0 / (2.0 * 0.5 * (2.0 * std::f64::consts::PI).sqrt());
+        assert!((l.ln_density(2.0) - want.ln()).abs() < 1e-12);
+        assert_eq!(l.ln_density(-1.0), f64::NEG_INFINITY);
+        // A survey share is its Beta: 0.5 of 2 is Beta(2, 2), pdf(0.5) = 1.5.
+        let s = Uncertain::Survey {
+            share: 0.5,
+            sample: 2,
+        };
+        assert!((s.ln_density(0.5) - 1.5f64.ln()).abs() < 1e-12);
+    }
 
     fn assert_rel(got: f64, want: f64, rel: f64, what: &str) {
         let err = (got - want).abs() / want.abs().max(f64::MIN_POSITIVE);

@@ -11,6 +11,7 @@ pub mod compare;
 pub mod files;
 pub mod fit;
 pub mod inputs;
+pub mod network_fit;
 pub mod optimize;
 pub mod plots;
 pub mod report;

@@ -143,6 +143,11 @@ pub struct Scratch {
 }
 
 impl Scratch {
+    /// The number of consumers these buffers are for.
+    pub fn nodes(&self) -> usize {
+        self.state.len()
+    }
+
     /// Buffers for a population of `nodes` consumers.
     pub fn new(nodes: usize) -> Self {
         Scratch {
