@@ -5,7 +5,7 @@ use crate::error::{Diagnostic, Result, WomError};
 use crate::reproduce::{self, Scale};
 use crate::results::run as runner;
 use crate::sim::distribute;
-use std::io::{self, Write};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 /// Run experiment `name` (or `all` of them) at `scale` and write each into

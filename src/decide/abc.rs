@@ -220,7 +220,9 @@ impl AbcResult {
 /// it, unique within a fit (for keying the model's random streams).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct CandidateId {
+    /// The generation, 0 for the prior.
     pub generation: usize,
+    /// The candidate's index within its generation.
     pub candidate: u64,
 }
 

@@ -46,14 +46,18 @@ pub struct Estimate {
     pub ci95_high: f64,
     /// The prior's 2.5% and 97.5% quantiles, to compare the interval with.
     pub prior_low: f64,
+    /// The prior's 97.5% quantile.
     pub prior_high: f64,
 }
 
 /// The fitted scenario's curve, in the data's measure, one value per step.
 #[derive(Debug, Clone, PartialEq)]
 pub struct FittedCurve {
+    /// Mean over the replicates, per step.
     pub mean: Vec<f64>,
+    /// 5% of replicates, per step.
     pub p05: Vec<f64>,
+    /// 95% of replicates, per step.
     pub p95: Vec<f64>,
     /// Replicates behind it.
     pub replicates: usize,

@@ -120,24 +120,30 @@ pub enum Method {
 /// What the search found.
 #[derive(Debug, Clone, Serialize)]
 pub struct Outcome {
+    /// Whether the plan is exhaustive search's or greedy's.
     pub method: Method,
     /// Mixes the menu has, and those within the budget (None when more than
     /// [`EXHAUSTIVE_LIMIT`]).
     pub menu_mixes: u64,
+    /// Mixes within the budget, when counted (at most the exhaustive limit).
     pub affordable_mixes: Option<usize>,
     /// The plan.
     pub plan: Evaluated,
     /// Greedy's answer, its steps, and whether it is the plan.
     pub greedy: Evaluated,
+    /// Greedy's purchases in order.
     pub greedy_steps: Vec<Step>,
+    /// Whether greedy's answer is the plan.
     pub greedy_is_plan: bool,
     /// The best mix buying one channel only, and the plan minus it (paired).
     pub best_single: Option<Evaluated>,
+    /// The plan minus the best single-channel mix, paired.
     pub versus_single: Option<Difference>,
     /// The best mix found at each budget: rows where it improves, by cost.
     pub frontier: Vec<Evaluated>,
     /// Distinct mixes simulated: by greedy and the single purchases, and in all.
     pub greedy_evaluations: usize,
+    /// Distinct mixes simulated in all.
     pub evaluations: usize,
 }
 

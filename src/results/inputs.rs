@@ -13,6 +13,7 @@ use serde::Serialize;
 pub struct ScenarioInput {
     /// What it is in this result: `scenario`, `reference`, `against`, `A`, `B`.
     pub role: String,
+    /// The scenario's title.
     pub name: String,
     /// The scenario file as given on the command line.
     pub file: String,

@@ -31,11 +31,13 @@ pub struct ParamJson {
     pub estimate: f64,
     /// The posterior's 2.5% and 97.5% quantiles.
     pub ci95_low: f64,
+    /// The posterior's 97.5% quantile.
     pub ci95_high: f64,
     /// The prior, as in `[uncertain]`.
     pub prior: Uncertain,
     /// The prior's 2.5% and 97.5% quantiles.
     pub prior_ci95_low: f64,
+    /// The prior's 97.5% quantile.
     pub prior_ci95_high: f64,
     /// The interval's width as a share of the prior's range: its support when
     /// bounded (a uniform's high − low, 1 for a share), else its 95% range.
@@ -45,13 +47,17 @@ pub struct ParamJson {
 /// `fit.json`.
 #[derive(Debug, Serialize)]
 pub struct FitJson {
+    /// The scenario's title.
     pub scenario: String,
+    /// The scenario file as given.
     pub scenario_file: String,
+    /// The data file as given.
     pub data: String,
     /// The data's column: `new_conversions`, `conversions` or `adopters`.
     pub measure: Measure,
     /// Steps compared (the data's rows).
     pub steps: usize,
+    /// The inference method's name.
     pub method: &'static str,
     /// Per fitted key.
     pub params: BTreeMap<String, ParamJson>,
@@ -61,11 +67,17 @@ pub struct FitJson {
     pub fitted_replicates: usize,
     /// Simulations the fit ran.
     pub simulations: u64,
+    /// Particles per generation.
     pub particles: usize,
+    /// Simulations per particle.
     pub replicates_per_particle: usize,
+    /// Quantile of the last generation's distances that sets the next tolerance.
     pub tolerance_quantile: f64,
+    /// The most generations, the prior's included.
     pub max_generations: usize,
+    /// Stop when a generation's acceptance rate would fall below this.
     pub min_acceptance: f64,
+    /// The master seed.
     pub seed: u64,
     /// The posterior's tolerance (RMSE), null when the posterior is the prior.
     pub tolerance: Option<f64>,
@@ -74,6 +86,7 @@ pub struct FitJson {
     /// Every generation: tolerance schedule, candidates, simulations, acceptance
     /// rate, effective sample size.
     pub generations: Vec<GenerationStats>,
+    /// The version of wom that wrote the file.
     pub wom_version: &'static str,
 }
 

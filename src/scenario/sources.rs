@@ -37,6 +37,7 @@ pub struct Assumption {
     pub key: String,
     /// The resolved value in TOML syntax, as it would be written in the file.
     pub value: String,
+    /// Where the value comes from: the file, an override or a default.
     pub origin: Origin,
     /// The file's comment for the key (its source or note); for an override, the
     /// flag as given (`key=value`); null when the file gives none.

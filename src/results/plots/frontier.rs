@@ -18,7 +18,9 @@ pub struct FrontierPoint {
     pub budget: f64,
     /// Its conversions: mean and 95% CI of the mean.
     pub mean: f64,
+    /// Lower end of the 95% CI of the mean.
     pub ci95_low: f64,
+    /// Upper end of the 95% CI of the mean.
     pub ci95_high: f64,
 }
 

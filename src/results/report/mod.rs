@@ -97,7 +97,9 @@ pub struct Page {
     pub headline: String,
     /// Short facts under the answer: label and value.
     pub facts: Vec<(String, String)>,
+    /// The folder's figures, inline.
     pub figures: Vec<Figure>,
+    /// The result's tables.
     pub tables: Vec<Table>,
     /// Caveats the command printed as notes (pairing, convergence, ...).
     pub notes: Vec<String>,
@@ -109,7 +111,9 @@ pub struct Page {
     pub overrides: Vec<String>,
     /// The command that reproduces the folder.
     pub command: String,
+    /// The version of wom that made the result.
     pub version: String,
+    /// The master seed, when the result has one.
     pub seed: Option<String>,
 }
 
@@ -141,6 +145,7 @@ impl Page {
 /// An inline SVG figure.
 #[derive(Debug, Clone, Serialize)]
 pub struct Figure {
+    /// An HTML id, unique in the page.
     pub id: String,
     /// What the figure shows (its `<title>` for screen readers).
     pub title: String,
@@ -156,18 +161,24 @@ pub struct Figure {
 /// A table: a header row, then rows whose first cell heads the row.
 #[derive(Debug, Clone, Serialize)]
 pub struct Table {
+    /// An HTML id, unique in the page.
     pub id: String,
+    /// What the table holds.
     pub caption: String,
     /// Column headings (the first heads the row headers).
     pub head: Vec<String>,
     /// Which columns are numbers (right-aligned).
     pub numeric: Vec<bool>,
+    /// The body rows.
     pub rows: Vec<Row>,
 }
 
+/// A table row: its header cell and the other cells.
 #[derive(Debug, Clone, Serialize)]
 pub struct Row {
+    /// The row's header cell.
     pub header: String,
+    /// The other cells, as text.
     pub cells: Vec<String>,
 }
 
@@ -202,16 +213,24 @@ impl Table {
 /// One scenario's assumptions as the page lists them.
 #[derive(Debug, Clone, Serialize)]
 pub struct InputView {
+    /// An HTML id, unique in the page.
     pub id: String,
+    /// The scenario's role and name.
     pub heading: String,
+    /// The scenario file as given.
     pub file: String,
+    /// Command-line overrides applied to it (`key=value`).
     pub overrides: Vec<String>,
+    /// Every resolved parameter.
     pub rows: Vec<AssumptionView>,
 }
 
+/// One resolved parameter and its source.
 #[derive(Debug, Clone, Serialize)]
 pub struct AssumptionView {
+    /// The dotted key, as in the file.
     pub key: String,
+    /// The value in TOML syntax.
     pub value: String,
     /// The file's comment, the flag that set it, or what it is when neither.
     pub source: String,
