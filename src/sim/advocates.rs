@@ -1,6 +1,6 @@
 //! How an advocate programme recruits: its plan, prepared once per population
-//! ([`ProgrammePlan::new`]: degree orders and bands, advocate files, the
-//! `choose = "influence"` choice), and each replicate's draw ([`AdvocatePlan::draw`]).
+//! (`ProgrammePlan::new`: degree orders and bands, advocate files, the
+//! `choose = "influence"` choice), and each replicate's draw (`AdvocatePlan::draw`).
 
 use std::sync::Arc;
 use std::time::Instant;
@@ -413,7 +413,7 @@ fn advocate_file_limit(nodes: u64) -> u64 {
 }
 
 /// The ids of the advocates listed in `text` (an advocate file's contents, read
-/// from `path`), with the rules of [`read_advocate_file`]: one label per line
+/// from `path`), with the rules of `read_advocate_file`: one label per line
 /// (`\n`, `\r\n` or a lone `\r`), `#` comments, repeats counted once, every
 /// unknown label reported (up to 50). Linear in the text's length.
 pub fn parse_advocate_file(

@@ -12,9 +12,9 @@
 //! the inlined SVG figures are wom's own, checked for active content first.
 //!
 //! Adding a kind: write `kind.rs` with `pub(super) fn page(dir: &Path, text: &str)
-//! -> Result<Page>` (read the JSON with [`parse`], format numbers as the command
-//! prints them, list the figures with [`figure`], the scenario inputs with
-//! [`inputs`]), a template `templates/report/kind.html`, and one entry in
+//! -> Result<Page>` (read the JSON with `parse`, format numbers as the command
+//! prints them, list the figures with `figure`, the scenario inputs with
+//! `inputs`), a template `templates/report/kind.html`, and one entry in
 //! [`KINDS`].
 
 mod breakeven;
