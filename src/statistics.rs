@@ -2,11 +2,11 @@
 //! normal-approximation 95% confidence interval of a mean ([`Z95`]), percentiles,
 //! and [`Summary`], which gathers them.
 //!
-//! [`percentile`] is THE one definition of a percentile in wom's results: linear
-//! interpolation between order statistics (Hyndman & Fan type 7, numpy's default).
-//! [`bands`] computes the same values by selection. (`wom graph`'s degree
-//! percentiles are nearest-rank degrees, see `graph::stats`: whole numbers, which
-//! type 7 would not give.)
+//! [`percentile`] is THE one definition of a percentile in wom: linear
+//! interpolation between order statistics (Hyndman & Fan type 7, numpy's default),
+//! for results over replicates and for `wom graph`'s degree percentiles alike
+//! ([`percentile_of`] reads the order statistics through a function, so sorted
+//! degrees need no copy). [`bands`] computes the same values by selection.
 
 use serde::Serialize;
 
@@ -79,13 +79,19 @@ impl Summary {
 /// Percentile of sorted values by linear interpolation between order statistics
 /// (numpy's default, Hyndman & Fan type 7).
 pub fn percentile(sorted: &[f64], q: f64) -> f64 {
-    if sorted.is_empty() {
+    percentile_of(sorted.len(), |i| sorted[i], q)
+}
+
+/// [`percentile`] of `len` sorted values read through `value(i)` (the i-th
+/// smallest), for sorted data of another type.
+pub fn percentile_of(len: usize, value: impl Fn(usize) -> f64, q: f64) -> f64 {
+    if len == 0 {
         return f64::NAN;
     }
-    let h = (sorted.len() - 1) as f64 * q;
+    let h = (len - 1) as f64 * q;
     let lo = h.floor() as usize;
-    let hi = (lo + 1).min(sorted.len() - 1);
-    sorted[lo] + (h - lo as f64) * (sorted[hi] - sorted[lo])
+    let hi = (lo + 1).min(len - 1);
+    value(lo) + (h - lo as f64) * (value(hi) - value(lo))
 }
 
 /// The `q` quantile of a weighted sample of (value, weight) pairs (weights >= 0,

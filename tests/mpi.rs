@@ -5,7 +5,7 @@
 //! this also shows that the feature changes nothing else.
 //!
 //! The test builds `wom --features mpi` itself, into `mpi/` inside the target
-//! folder, so that `cargo test --release` runs it wherever Open MPI is installed
+//! folder (or uses the binary `WOM_MPI_BIN` names, as `.ci/run` does), so that `cargo test --release` runs it wherever Open MPI is installed
 //! (the first build takes a few minutes; later ones are incremental). Without
 //! `mpirun` or `mpicc` it prints that it was skipped, unless `WOM_REQUIRE_MPI=1`
 //! (set by `.ci/run`), when it fails.
@@ -64,6 +64,17 @@ fn mpi_binary() -> Option<&'static Path> {
                     format!("\n!!!!! SKIPPED tests/mpi.rs: {why} !!!!!\n\n").as_bytes(),
                 );
                 return None;
+            }
+            // A binary built beforehand (`.ci/run` builds it in the main target
+            // folder, sharing the dependencies' build with the test suite's).
+            if let Some(built) = std::env::var_os("WOM_MPI_BIN") {
+                let built = PathBuf::from(built);
+                assert!(
+                    built.is_file(),
+                    "WOM_MPI_BIN={} is not a file",
+                    built.display()
+                );
+                return Some(built);
             }
             // target/release/wom -> target/mpi
             let target = Path::new(WOM)

@@ -29,11 +29,10 @@ pub struct GraphStats {
     pub min_degree: u64,
     /// Largest degree.
     pub max_degree: u64,
-    /// (percentile, degree) for 5, 25, 50, 75, 95, 99, by nearest rank: the
-    /// smallest degree with at least p% of consumers at or below it, so each is a
-    /// degree some consumer has (not the type-7 interpolation of
-    /// [`crate::statistics::percentile`]).
-    pub degree_percentiles: Vec<(u32, u64)>,
+    /// (percentile, degree) for 5, 25, 50, 75, 95, 99, by wom's one definition,
+    /// [`crate::statistics::percentile`] (type 7: between two degrees it
+    /// interpolates, e.g. 2.5).
+    pub degree_percentiles: Vec<(u32, f64)>,
     /// Average local clustering coefficient (nodes of degree < 2 count as 0), on the
     /// undirected version of the graph.
     pub clustering: f64,
@@ -68,7 +67,7 @@ pub fn graph_stats(population: &Population, seed: u64) -> GraphStats {
                 mean_degree: d as f64,
                 min_degree: d,
                 max_degree: d,
-                degree_percentiles: PERCENTILES.iter().map(|&p| (p, d)).collect(),
+                degree_percentiles: PERCENTILES.iter().map(|&p| (p, d as f64)).collect(),
                 clustering: if n >= 3 { 1.0 } else { 0.0 },
                 clustering_sample: None,
                 components: u64::from(n > 0),
@@ -122,18 +121,9 @@ pub fn graph_stats(population: &Population, seed: u64) -> GraphStats {
 
 const PERCENTILES: [u32; 6] = [5, 25, 50, 75, 95, 99];
 
-/// Nearest-rank percentile of sorted values: the value at rank ⌈p/100 · n⌉ (at
-/// least rank 1), i.e. the smallest value with at least p% of the values at or
-/// below it. A degree percentile is then a degree some consumer has, which is why
-/// `wom graph` keeps this definition rather than the type-7 interpolation of
-/// [`crate::statistics::percentile`] used for results over replicates
-/// (docs/outputs.md).
-fn percentile(sorted: &[u32], p: u32) -> u64 {
-    if sorted.is_empty() {
-        return 0;
-    }
-    let rank = ((f64::from(p) / 100.0) * sorted.len() as f64).ceil() as usize;
-    u64::from(sorted[rank.clamp(1, sorted.len()) - 1])
+/// The `p`-th percentile of sorted degrees, by [`crate::statistics::percentile`].
+fn percentile(sorted: &[u32], p: u32) -> f64 {
+    crate::statistics::percentile_of(sorted.len(), |i| f64::from(sorted[i]), f64::from(p) / 100.0)
 }
 
 /// Number of weakly connected components and the size of the largest, by union-find.
@@ -230,7 +220,9 @@ mod tests {
         // Local: 1, 1, 1/3, 0, 0.
         assert!((c - (2.0 + 1.0 / 3.0) / 5.0).abs() < 1e-12);
         assert_eq!(components(&g), (2, 4));
-        assert_eq!(percentile(&[1, 2, 3, 4], 50), 2);
-        assert_eq!(percentile(&[1, 2, 3, 4], 99), 4);
+        // Type 7: h = 3 q, between order statistics.
+        assert_eq!(percentile(&[1, 2, 3, 4], 50), 2.5);
+        assert!((percentile(&[1, 2, 3, 4], 99) - 3.97).abs() < 1e-12);
+        assert_eq!(percentile(&[1, 2, 3, 4], 0), 1.0);
     }
 }
