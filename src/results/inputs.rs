@@ -1,7 +1,8 @@
 //! `inputs`: the scenarios a result was made from, each with every resolved
 //! parameter and its source ([`crate::scenario::sources`]). Every result file that
 //! comes from scenarios carries this list (`summary.json`, `comparison.json`,
-//! `sweep.json`, `breakeven.json`, `sensitivity.json`), so that the report
+//! `sweep.json`, `breakeven.json`, `sensitivity.json`, `optimize.json`, the
+//! network fit's `fit.json`), so that the report
 //! (`wom report`) can list every assumption behind its numbers.
 
 use crate::scenario::sources::{assumptions, Assumption};

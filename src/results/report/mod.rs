@@ -20,6 +20,8 @@
 mod breakeven;
 mod compare;
 mod fit;
+mod network_fit;
+mod optimize;
 mod run;
 mod sensitivity;
 mod svg;
@@ -72,6 +74,12 @@ pub const KINDS: &[Kind] = &[
         file: "sensitivity.json",
         template: include_str!("../../../templates/report/sensitivity.html"),
         build: sensitivity::page,
+    },
+    Kind {
+        name: "optimize",
+        file: "optimize.json",
+        template: include_str!("../../../templates/report/optimize.html"),
+        build: optimize::page,
     },
     Kind {
         name: "fit",
@@ -404,7 +412,9 @@ pub fn detect(dir: &Path) -> Result<(&'static Kind, String)> {
             dir.display(),
             files.join(", ")
         ))
-        .help("give a folder written by wom run, compare, sweep, breakeven, sensitivity or fit"),
+        .help(
+            "give a folder written by wom run, compare, sweep, breakeven, sensitivity, optimize or fit",
+        ),
     ))
 }
 
