@@ -95,6 +95,11 @@ fn budget(b: f64) -> String {
     format!("{b} {}", crate::results::plots::MONEY)
 }
 
+/// `n` things, in the plural unless one.
+fn count(n: usize, thing: &str) -> String {
+    format!("{n} {thing}{}", if n == 1 { "" } else { "s" })
+}
+
 /// "how the plan was found", as `wom optimize` prints its method line.
 fn method(r: &Optimize) -> String {
     if r.method == "exhaustive" {
@@ -125,9 +130,8 @@ fn headline(r: &Optimize) -> String {
     let p = &r.plan;
     let c = &p.conversions;
     let mut text = format!(
-        "The best plan found for a budget of {}, “{}”, wins {:.1} customers (95% CI {:.1} to {:.1})",
+        "The best plan found for a budget of {} wins {:.1} customers (95% CI {:.1} to {:.1})",
         budget(r.budget),
-        p.description,
         c.mean,
         c.ci95_low,
         c.ci95_high
@@ -139,13 +143,12 @@ fn headline(r: &Optimize) -> String {
         ));
     }
     match (&r.best_single, &r.versus_single) {
-        (Some(s), Some(d)) => {
+        (Some(_), Some(d)) => {
             let unit = if r.profit() { " profit" } else { "" };
             text.push_str(&format!(
-                ", {:.2}{unit} {} than the best single channel, “{}” ({} 95% CI {:+.2} to {:+.2}; the plan does better in {:.0}% of replicates)",
+                ", {:.2}{unit} {} than the best single channel ({} 95% CI {:+.2} to {:+.2}; the plan does better in {:.0}% of replicates)",
                 d.mean.abs(),
                 if d.mean < 0.0 { "less" } else { "more" },
-                s.description,
                 if d.paired { "paired" } else { "Welch" },
                 d.ci95_low,
                 d.ci95_high,
@@ -282,8 +285,9 @@ pub(super) fn page(dir: &Path, text: &str) -> Result<Page> {
     page.fact(
         "menu",
         format!(
-            "{creators} creators and {} programmes ({} levels each), {} mixes",
-            r.menu.len() - creators,
+            "{} and {} ({} levels each), {} mixes",
+            count(creators, "creator"),
+            count(r.menu.len() - creators, "programme"),
             r.levels,
             r.menu_mixes
         ),
