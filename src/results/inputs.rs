@@ -14,6 +14,7 @@ use serde::Serialize;
 pub struct ScenarioInput {
     /// What it is in this result: `scenario`, `reference`, `against`, `A`, `B`.
     pub role: String,
+    /// The scenario's `name`.
     pub name: String,
     /// The scenario file as given on the command line.
     pub file: String,

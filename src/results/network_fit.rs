@@ -26,6 +26,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 /// One key of `fit.json`.
+#[allow(missing_docs)] // the fields of fit.json, described in docs/calibration.md
 #[derive(Debug, Serialize)]
 pub struct ParamJson {
     /// The posterior median.
@@ -44,6 +45,7 @@ pub struct ParamJson {
 }
 
 /// `fit.json`.
+#[allow(missing_docs)] // the fields of fit.json, described in docs/calibration.md
 #[derive(Debug, Serialize)]
 pub struct FitJson {
     pub scenario: String,

@@ -105,7 +105,9 @@ pub struct Page {
     pub headline: String,
     /// Short facts under the answer: label and value.
     pub facts: Vec<(String, String)>,
+    /// The folder's figures, inline.
     pub figures: Vec<Figure>,
+    /// The tables, in page order.
     pub tables: Vec<Table>,
     /// Caveats the command printed as notes (pairing, convergence, ...).
     pub notes: Vec<String>,
@@ -117,7 +119,9 @@ pub struct Page {
     pub overrides: Vec<String>,
     /// The command that reproduces the folder.
     pub command: String,
+    /// wom's version that made the folder.
     pub version: String,
+    /// The master seed, when the result has one.
     pub seed: Option<String>,
 }
 
@@ -149,6 +153,7 @@ impl Page {
 /// An inline SVG figure.
 #[derive(Debug, Clone, Serialize)]
 pub struct Figure {
+    /// The element id (`figure-<stem>`).
     pub id: String,
     /// What the figure shows (its `<title>` for screen readers).
     pub title: String,
@@ -164,18 +169,24 @@ pub struct Figure {
 /// A table: a header row, then rows whose first cell heads the row.
 #[derive(Debug, Clone, Serialize)]
 pub struct Table {
+    /// The element id.
     pub id: String,
+    /// What the table holds, and its units.
     pub caption: String,
     /// Column headings (the first heads the row headers).
     pub head: Vec<String>,
     /// Which columns are numbers (right-aligned).
     pub numeric: Vec<bool>,
+    /// The rows, in order.
     pub rows: Vec<Row>,
 }
 
+/// A table row: its header cell, then the other cells.
 #[derive(Debug, Clone, Serialize)]
 pub struct Row {
+    /// The first cell, which heads the row.
     pub header: String,
+    /// The other cells, one per remaining column.
     pub cells: Vec<String>,
 }
 
@@ -210,16 +221,24 @@ impl Table {
 /// One scenario's assumptions as the page lists them.
 #[derive(Debug, Clone, Serialize)]
 pub struct InputView {
+    /// The element id (`input-<i>`).
     pub id: String,
+    /// Its role and name.
     pub heading: String,
+    /// The scenario file as given on the command line.
     pub file: String,
+    /// Command-line overrides applied to it.
     pub overrides: Vec<String>,
+    /// Every resolved parameter, in file order.
     pub rows: Vec<AssumptionView>,
 }
 
+/// One parameter of a scenario, as the page lists it.
 #[derive(Debug, Clone, Serialize)]
 pub struct AssumptionView {
+    /// The dotted key (`word_of_mouth.reach`).
     pub key: String,
+    /// Its value, in TOML syntax.
     pub value: String,
     /// The file's comment, the flag that set it, or what it is when neither.
     pub source: String,
