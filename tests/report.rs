@@ -31,8 +31,28 @@ fn every_kind_gets_a_report_whose_answer_holds_the_json_numbers() {
     ] {
         assert!(kinds.contains(&kind), "{kind} missing");
     }
-    // Both shapes of fit.json: the Bass fit and the network fit.
+    // Both shapes of fit.json (the Bass fit and the network fit), and both
+    // searches of optimize (exhaustive and greedy).
     assert_eq!(kinds.iter().filter(|k| **k == "fit").count(), 2);
+    let methods: Vec<String> = f
+        .kinds
+        .iter()
+        .filter(|k| k.0 == "optimize")
+        .map(|k| {
+            let text = std::fs::read_to_string(k.1.join("optimize.json")).unwrap();
+            let json: serde_json::Value = serde_json::from_str(&text).unwrap();
+            json["method"].as_str().unwrap().to_string()
+        })
+        .collect();
+    assert_eq!(methods, ["exhaustive", "greedy"]);
+    // One plan that beats the best single channel, one that is it.
+    let plans: Vec<bool> = f
+        .kinds
+        .iter()
+        .filter(|k| k.0 == "optimize")
+        .map(|k| answer(&report(&k.1)).contains("also the best single-channel plan"))
+        .collect();
+    assert_eq!(plans, [false, true]);
     for (kind, dir, _) in &f.kinds {
         let html = report(dir);
         assert!(html.contains(&format!("wom report: {kind}")), "{kind}");
@@ -66,15 +86,32 @@ fn the_answer_shows_the_numbers_the_command_printed() {
         let line = match *kind {
             "run" => stdout.lines().find(|l| l.starts_with("conversions")),
             "optimize" => {
-                // The plan's conversions, then the difference from the best single.
-                let difference = stdout
+                // Every CI of the plan's line (conversions, and profit when that is
+                // the metric), then the difference from the best single channel
+                // unless the plan is that channel.
+                let plan = stdout
                     .lines()
-                    .find(|l| l.starts_with("difference"))
-                    .and_then(|l| l.split("(95% CI ").nth(1))
-                    .and_then(|rest| rest.split(')').next())
-                    .expect("a difference line");
-                assert!(text.contains(difference), "`{difference}` printed: {text}");
-                stdout.lines().find(|l| l.trim_start().starts_with("cost "))
+                    .find(|l| l.trim_start().starts_with("cost "))
+                    .expect("the plan's line");
+                let mut printed: Vec<&str> = plan
+                    .split("(95% CI ")
+                    .skip(1)
+                    .filter_map(|rest| rest.split(')').next())
+                    .collect();
+                assert!(!printed.is_empty(), "{plan}");
+                if !text.contains("also the best single-channel plan") {
+                    printed.extend(
+                        stdout
+                            .lines()
+                            .find(|l| l.starts_with("difference"))
+                            .and_then(|l| l.split("(95% CI ").nth(1))
+                            .and_then(|rest| rest.split(')').next()),
+                    );
+                }
+                for ci in printed {
+                    assert!(text.contains(ci), "`{ci}` printed: {text}");
+                }
+                None
             }
             "breakeven" => stdout.lines().find(|l| l.starts_with("break-even")),
             "sensitivity" => stdout.lines().nth(1),

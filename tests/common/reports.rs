@@ -173,6 +173,24 @@ pub fn folders() -> &'static Folders {
             "optimize", &menu_s, "--budget", "1500", "--levels", "4",
         ]));
         kinds.push(("optimize", out.join("optimize-menu"), stdout));
+        // More than 256 affordable mixes: greedy's plan, here for profit (one
+        // channel only, so it is also the best single-channel plan).
+        let greedy = root.join("greedy-menu.toml");
+        std::fs::write(&greedy, MENU).expect("write the menu");
+        let greedy_s = greedy.display().to_string();
+        let stdout = go(with(&[
+            "optimize",
+            &greedy_s,
+            "--budget",
+            "4000",
+            "--levels",
+            "100",
+            "--metric",
+            "profit",
+            "--set",
+            "economics.value_per_conversion=100",
+        ]));
+        kinds.push(("optimize", out.join("optimize-greedy-menu"), stdout));
         let pilot = repo("scenarios/calibrate-pilot.toml");
         let stdout = go(with(&[
             "fit",
@@ -306,24 +324,43 @@ pub fn expected(kind: &str, dir: &Path) -> Vec<String> {
             let o = json(dir, "optimize.json");
             let c = &o["plan"]["conversions"];
             let d = &o["versus_single"];
-            vec![
+            let profit = o["metric"] == "profit";
+            let mut numbers = vec![
                 format!("wins {:.1} customers", f(&c["mean"])),
                 format!(
                     "95% CI {:.1} to {:.1}",
                     f(&c["ci95_low"]),
                     f(&c["ci95_high"])
                 ),
-                format!("{:.2} more than the best single channel", f(&d["mean"])),
-                format!(
-                    "paired 95% CI {:+.2} to {:+.2}",
-                    f(&d["ci95_low"]),
-                    f(&d["ci95_high"])
-                ),
                 match o["method"].as_str() {
                     Some("exhaustive") => "exhaustive search".to_string(),
                     _ => "greedy's plan".to_string(),
                 },
-            ]
+            ];
+            if o["plan"]["mix"] == o["best_single"]["mix"] {
+                numbers.push("it is also the best single-channel plan".to_string());
+            } else {
+                numbers.push(format!(
+                    "{:.2} more{} than the best single channel",
+                    f(&d["mean"]),
+                    if profit { " profit" } else { "" }
+                ));
+                numbers.push(format!(
+                    "paired 95% CI {:+.2} to {:+.2}",
+                    f(&d["ci95_low"]),
+                    f(&d["ci95_high"])
+                ));
+            }
+            if profit {
+                let m = &o["plan"]["metric"];
+                numbers.push(format!(
+                    "profit of {:.2} (95% CI {:.2} to {:.2})",
+                    f(&m["mean"]),
+                    f(&m["ci95_low"]),
+                    f(&m["ci95_high"])
+                ));
+            }
+            numbers
         }
         "fit" if json(dir, "fit.json").get("params").is_some() => {
             let j = json(dir, "fit.json");

@@ -143,10 +143,13 @@ fn headline(r: &Optimize) -> String {
         ));
     }
     match (&r.best_single, &r.versus_single) {
+        (Some(s), Some(_)) if s.mix == p.mix => {
+            text.push_str("; it buys one channel only, so it is also the best single-channel plan");
+        }
         (Some(_), Some(d)) => {
             let unit = if r.profit() { " profit" } else { "" };
             text.push_str(&format!(
-                ", {:.2}{unit} {} than the best single channel ({} 95% CI {:+.2} to {:+.2}; the plan does better in {:.0}% of replicates)",
+                ", {:.2} {}{unit} than the best single channel ({} 95% CI {:+.2} to {:+.2}; the plan does better in {:.0}% of replicates)",
                 d.mean.abs(),
                 if d.mean < 0.0 { "less" } else { "more" },
                 if d.paired { "paired" } else { "Welch" },
