@@ -20,9 +20,39 @@ fn report(dir: &Path) -> String {
 fn every_kind_gets_a_report_whose_answer_holds_the_json_numbers() {
     let f = folders();
     let kinds: Vec<&str> = f.kinds.iter().map(|k| k.0).collect();
-    for kind in ["run", "compare", "sweep", "breakeven", "sensitivity", "fit"] {
+    for kind in [
+        "run",
+        "compare",
+        "sweep",
+        "breakeven",
+        "sensitivity",
+        "optimize",
+        "fit",
+    ] {
         assert!(kinds.contains(&kind), "{kind} missing");
     }
+    // Both shapes of fit.json (the Bass fit and the network fit), and both
+    // searches of optimize (exhaustive and greedy).
+    assert_eq!(kinds.iter().filter(|k| **k == "fit").count(), 2);
+    let methods: Vec<String> = f
+        .kinds
+        .iter()
+        .filter(|k| k.0 == "optimize")
+        .map(|k| {
+            let text = std::fs::read_to_string(k.1.join("optimize.json")).unwrap();
+            let json: serde_json::Value = serde_json::from_str(&text).unwrap();
+            json["method"].as_str().unwrap().to_string()
+        })
+        .collect();
+    assert_eq!(methods, ["exhaustive", "greedy"]);
+    // One plan that beats the best single channel, one that is it.
+    let plans: Vec<bool> = f
+        .kinds
+        .iter()
+        .filter(|k| k.0 == "optimize")
+        .map(|k| answer(&report(&k.1)).contains("also the best single-channel plan"))
+        .collect();
+    assert_eq!(plans, [false, true]);
     for (kind, dir, _) in &f.kinds {
         let html = report(dir);
         assert!(html.contains(&format!("wom report: {kind}")), "{kind}");
@@ -38,8 +68,51 @@ fn the_answer_shows_the_numbers_the_command_printed() {
     for (kind, dir, stdout) in &folders().kinds {
         let text = answer(&report(dir));
         // The line of the printed result that the answer restates.
+        if stdout.contains("ABC-SMC") {
+            // The network fit prints a row per key: key, estimate, "low to high", ...
+            let mut rows = 0;
+            for line in stdout.lines().filter(|l| l.starts_with("word_of_mouth.")) {
+                let w: Vec<&str> = line.split_whitespace().collect();
+                let printed = format!("{} = {} (95% interval {} to {})", w[0], w[1], w[2], w[4]);
+                assert!(
+                    text.contains(&printed),
+                    "`{printed}` printed, answer: {text}"
+                );
+                rows += 1;
+            }
+            assert_eq!(rows, 2, "{stdout}");
+            continue;
+        }
         let line = match *kind {
             "run" => stdout.lines().find(|l| l.starts_with("conversions")),
+            "optimize" => {
+                // Every CI of the plan's line (conversions, and profit when that is
+                // the metric), then the difference from the best single channel
+                // unless the plan is that channel.
+                let plan = stdout
+                    .lines()
+                    .find(|l| l.trim_start().starts_with("cost "))
+                    .expect("the plan's line");
+                let mut printed: Vec<&str> = plan
+                    .split("(95% CI ")
+                    .skip(1)
+                    .filter_map(|rest| rest.split(')').next())
+                    .collect();
+                assert!(!printed.is_empty(), "{plan}");
+                if !text.contains("also the best single-channel plan") {
+                    printed.extend(
+                        stdout
+                            .lines()
+                            .find(|l| l.starts_with("difference"))
+                            .and_then(|l| l.split("(95% CI ").nth(1))
+                            .and_then(|rest| rest.split(')').next()),
+                    );
+                }
+                for ci in printed {
+                    assert!(text.contains(ci), "`{ci}` printed: {text}");
+                }
+                None
+            }
             "breakeven" => stdout.lines().find(|l| l.starts_with("break-even")),
             "sensitivity" => stdout.lines().nth(1),
             _ => None,
@@ -161,16 +234,16 @@ fn every_assumption_is_listed_with_its_source() {
     )));
 }
 
-#[test]
-fn the_reproducing_command_makes_the_same_numbers() {
-    let (_, dir, _) = &folders().kinds[0];
+/// Run the report's reproducing command (words as printed, `--out` last) into a
+/// fresh folder; returns that folder.
+fn reproduce(dir: &Path, command: &str) -> tempfile::TempDir {
     let html = report(dir);
     let start = html.find("<code id=\"command\">").expect("a command") + 19;
     let end = start + html[start..].find("</code>").expect("its end");
-    let command = html[start..end].replace("&#x2f;", "/");
-    let words: Vec<&str> = command.split(' ').collect();
-    assert_eq!(words[..2], ["wom", "run"], "{command}");
-    // Into a fresh folder: the same summary numbers.
+    let line = html[start..end].replace("&#x2f;", "/");
+    let words: Vec<&str> = line.split(' ').collect();
+    assert_eq!(words[..2], ["wom", command], "{line}");
+    assert_eq!(words[words.len() - 2], "--out", "{line}");
     let out = tempfile::tempdir().expect("a folder");
     let mut args: Vec<String> = words[1..words.len() - 1]
         .iter()
@@ -179,12 +252,54 @@ fn the_reproducing_command_makes_the_same_numbers() {
     args.push(out.path().display().to_string());
     args.push("--quiet".into());
     succeeds(&args.iter().map(String::as_str).collect::<Vec<_>>());
-    let read = |d: &Path| -> serde_json::Value {
-        serde_json::from_str(&std::fs::read_to_string(d.join("summary.json")).unwrap()).unwrap()
-    };
-    let (a, b) = (read(dir), read(&out.path().join("micro-advocates")));
+    out
+}
+
+fn read_json(dir: &Path, file: &str) -> serde_json::Value {
+    serde_json::from_str(&std::fs::read_to_string(dir.join(file)).unwrap()).unwrap()
+}
+
+#[test]
+fn the_reproducing_command_makes_the_same_numbers() {
+    let (_, dir, _) = &folders().kinds[0];
+    // Into a fresh folder: the same summary numbers.
+    let out = reproduce(dir, "run");
+    let (a, b) = (
+        read_json(dir, "summary.json"),
+        read_json(&out.path().join("micro-advocates"), "summary.json"),
+    );
     assert_eq!(a["final"], b["final"]);
     assert_eq!(a["overrides"], b["overrides"]);
+}
+
+#[test]
+fn the_optimize_and_network_fit_commands_make_the_same_numbers() {
+    let find = |name: &str| {
+        &folders()
+            .kinds
+            .iter()
+            .find(|k| k.1.ends_with(name))
+            .unwrap_or_else(|| panic!("{name}"))
+            .1
+    };
+    let dir = find("optimize-menu");
+    let out = reproduce(dir, "optimize");
+    let (a, b) = (
+        read_json(dir, "optimize.json"),
+        read_json(&out.path().join("optimize-menu"), "optimize.json"),
+    );
+    for key in ["plan", "versus_single", "frontier", "overrides", "levels"] {
+        assert_eq!(a[key], b[key], "{key}");
+    }
+    let dir = find("fit-calibrate-pilot");
+    let out = reproduce(dir, "fit");
+    let (a, b) = (
+        read_json(dir, "fit.json"),
+        read_json(&out.path().join("fit-calibrate-pilot"), "fit.json"),
+    );
+    for key in ["keys", "params", "rmse", "generations", "inputs"] {
+        assert_eq!(a[key], b[key], "{key}");
+    }
 }
 
 #[test]

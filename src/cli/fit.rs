@@ -145,11 +145,11 @@ pub(super) fn fit_network(
         .map_err(|e| in_file(e, file))?;
     progress.finish_and_clear();
     let written = write_network_fit(&dir, &fit)?;
-    if simulation.quiet {
-        return Ok(());
+    if !simulation.quiet {
+        let mut out = io::stdout().lock();
+        write_network_report(&mut out, &fit, &written, &dir).map_err(io_error)?;
     }
-    let mut out = io::stdout().lock();
-    write_network_report(&mut out, &fit, &written, &dir).map_err(io_error)
+    super::report::after(&dir, simulation.report)
 }
 
 fn progress_bar(visible: bool) -> ProgressBar {

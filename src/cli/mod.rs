@@ -332,7 +332,7 @@ enum Command {
     },
     /// Write DIR/report.html: one self-contained page with the answer, figures,
     /// tables and every assumption of a result folder (run, compare, sweep,
-    /// breakeven, sensitivity, fit)
+    /// breakeven, sensitivity, optimize, fit)
     Report {
         /// A result folder, e.g. output/micro-advocates
         #[arg(value_name = "DIR")]

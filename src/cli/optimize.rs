@@ -8,6 +8,7 @@ use crate::decide::evaluate::evaluate;
 use crate::decide::optimize::{optimize as search, Menu, Method, Objective, EXHAUSTIVE_LIMIT};
 use crate::error::Result;
 use crate::graph;
+use crate::results::inputs::input;
 use crate::results::optimize::{self as files, menu_channels, OptimizeReport};
 use crate::results::run::prepare_output_dir;
 use crate::scenario;
@@ -83,6 +84,7 @@ pub(super) fn optimize(
         overrides: base.overrides(),
         menu: menu_channels(&menu),
         outcome,
+        inputs: vec![input("scenario", &base)],
         seconds: start.elapsed().as_secs_f64(),
     };
     let title = format!(
@@ -93,7 +95,9 @@ pub(super) fn optimize(
     );
     files::write(&dir, &plan, &report, &title)?;
     let mut out = io::stdout().lock();
-    print(&mut out, &report, &dir).map_err(io_error)
+    print(&mut out, &report, &dir).map_err(io_error)?;
+    drop(out);
+    super::report::after(&dir, simulation.report)
 }
 
 fn print(out: &mut impl Write, r: &OptimizeReport, dir: &Path) -> io::Result<()> {

@@ -1,7 +1,8 @@
 //! `inputs`: the scenarios a result was made from, each with every resolved
 //! parameter and its source ([`crate::scenario::sources`]). Every result file that
 //! comes from scenarios carries this list (`summary.json`, `comparison.json`,
-//! `sweep.json`, `breakeven.json`, `sensitivity.json`), so that the report
+//! `sweep.json`, `breakeven.json`, `sensitivity.json`, `optimize.json`, the
+//! network fit's `fit.json`), so that the report
 //! (`wom report`) can list every assumption behind its numbers.
 
 use crate::scenario::sources::{assumptions, Assumption};
@@ -13,7 +14,7 @@ use serde::Serialize;
 pub struct ScenarioInput {
     /// What it is in this result: `scenario`, `reference`, `against`, `A`, `B`.
     pub role: String,
-    /// The scenario's title.
+    /// The scenario's `name`.
     pub name: String,
     /// The scenario file as given on the command line.
     pub file: String,

@@ -1,6 +1,6 @@
 //! The files of `wom fit SCENARIO DATA.csv --params ...` (docs/calibration.md):
 //! `fit.json` (estimates with their 95% intervals, the fit's RMSE, the number of
-//! simulations and the tolerance schedule), `posterior.csv` (the posterior
+//! simulations, the tolerance schedule and the scenario's `inputs`), `posterior.csv` (the posterior
 //! particles), `fitted.toml` (the scenario at the estimates) and `fit.png` /
 //! `fit.svg`. The set is written into a temporary folder and replaces the result
 //! folder as a whole.
@@ -12,6 +12,7 @@ use crate::decide::uncertain::Uncertain;
 use crate::error::{Result, WomError};
 use crate::results::files::write_file;
 use crate::results::fit::six_digits;
+use crate::results::inputs::{input, ScenarioInput};
 use crate::results::plots::{
     draw_legend, draw_marker, draw_title, plot_error, render, tick, with_legend_strip, Entry, Key,
     Marker, BAND_LABEL, FONT, PALETTE, SIZE,
@@ -25,6 +26,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 /// One key of `fit.json`.
+#[allow(missing_docs)] // the fields of fit.json, described in docs/calibration.md
 #[derive(Debug, Serialize)]
 pub struct ParamJson {
     /// The posterior median.
@@ -45,6 +47,7 @@ pub struct ParamJson {
 }
 
 /// `fit.json`.
+#[allow(missing_docs)] // the fields of fit.json, described in docs/calibration.md
 #[derive(Debug, Serialize)]
 pub struct FitJson {
     /// The scenario's title.
@@ -59,6 +62,9 @@ pub struct FitJson {
     pub steps: usize,
     /// The inference method's name.
     pub method: &'static str,
+    /// The fitted keys in the order `--params` gave them (the sampler's order,
+    /// so the order that reproduces the fit).
+    pub keys: Vec<String>,
     /// Per fitted key.
     pub params: BTreeMap<String, ParamJson>,
     /// RMSE of the fitted scenario's mean curve from the data, in the data's unit.
@@ -86,6 +92,8 @@ pub struct FitJson {
     /// Every generation: tolerance schedule, candidates, simulations, acceptance
     /// rate, effective sample size.
     pub generations: Vec<GenerationStats>,
+    /// The scenario fitted, with every assumption (its priors included).
+    pub inputs: Vec<ScenarioInput>,
     /// The version of wom that wrote the file.
     pub wom_version: &'static str,
 }
@@ -118,6 +126,7 @@ pub fn fit_json(fit: &NetworkFit) -> FitJson {
         measure: fit.data.measure,
         steps: fit.data.steps(),
         method: METHOD,
+        keys: fit.estimates.iter().map(|e| e.key.clone()).collect(),
         params,
         rmse: fit.rmse,
         fitted_replicates: fit.curve.replicates,
@@ -131,6 +140,7 @@ pub fn fit_json(fit: &NetworkFit) -> FitJson {
         tolerance: fit.abc.tolerance(),
         stop: fit.abc.stop,
         generations: fit.abc.generations.clone(),
+        inputs: vec![input("scenario", &fit.scenario)],
         wom_version: env!("CARGO_PKG_VERSION"),
     }
 }

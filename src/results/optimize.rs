@@ -1,7 +1,7 @@
 //! The files of `wom optimize` (docs/decisions.md): `plan.toml` (the chosen mix
 //! as a runnable scenario), `frontier.csv` (the best mix found at each budget),
 //! `optimize.json` (the menu, the plan, greedy's steps, the best single-channel
-//! plan and the paired difference, the frontier) and `frontier.png` / `.svg`.
+//! plan and the paired difference, the frontier, the scenario's `inputs`) and `frontier.png` / `.svg`.
 //! Every file is written atomically; numbers are printed with the shortest
 //! round-trip text, as `summary.json` prints them.
 
@@ -72,6 +72,8 @@ pub struct OptimizeReport {
     pub menu: Vec<MenuChannel>,
     #[serde(flatten)]
     pub outcome: Outcome,
+    /// The scenario the menu was read from, with every assumption.
+    pub inputs: Vec<crate::results::inputs::ScenarioInput>,
     /// Wall-clock seconds (the only field that changes between identical runs).
     pub seconds: f64,
 }

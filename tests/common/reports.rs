@@ -15,6 +15,46 @@ pub struct Folders {
     pub kinds: Vec<(&'static str, PathBuf, String)>,
 }
 
+/// A menu for `wom optimize`: two creators and a referral programme on a small
+/// network; with `--levels 4` it has 20 mixes, so the search is exhaustive.
+const MENU: &str = r#"
+name = "small menu"
+[simulation]
+replicates = 20
+steps = 10
+seed = 42
+[population]
+generator = "barabasi_albert"
+nodes = 3000
+attach = 5
+[word_of_mouth]
+rule = "cascade"
+reach = 0.3
+trust = 0.92
+trust_mode = "consumer"
+conversion = 0.1
+advocacy = 0.3
+active_steps = 1
+[[influencer]]
+name = "macro"
+follower_share = 0.5
+reach = 0.05
+trust = 0.18
+fee = 2000.0       # assumption: a macro creator's fee
+[[influencer]]
+name = "micro"
+follower_share = 0.05
+reach = 0.2
+trust = 0.18
+fee = 300.0
+[[advocates]]
+name = "referral"
+count = 100
+incentive = 10.0
+[economics]
+value_per_conversion = 40.0
+"#;
+
 /// A scenario named like markup, to show it stays text.
 pub const EVIL_NAME: &str = "<script>alert('x')</script> & <b>co</b>";
 
@@ -126,6 +166,46 @@ pub fn folders() -> &'static Folders {
             &out_s,
         ]);
         kinds.push(("fit", out.join("fit-room-air-conditioners"), stdout));
+        let menu = root.join("menu.toml");
+        std::fs::write(&menu, MENU).expect("write the menu");
+        let menu_s = menu.display().to_string();
+        let stdout = go(with(&[
+            "optimize", &menu_s, "--budget", "1500", "--levels", "4",
+        ]));
+        kinds.push(("optimize", out.join("optimize-menu"), stdout));
+        // More than 256 affordable mixes: greedy's plan, here for profit (one
+        // channel only, so it is also the best single-channel plan).
+        let greedy = root.join("greedy-menu.toml");
+        std::fs::write(&greedy, MENU).expect("write the menu");
+        let greedy_s = greedy.display().to_string();
+        let stdout = go(with(&[
+            "optimize",
+            &greedy_s,
+            "--budget",
+            "4000",
+            "--levels",
+            "100",
+            "--metric",
+            "profit",
+            "--set",
+            "economics.value_per_conversion=100",
+        ]));
+        kinds.push(("optimize", out.join("optimize-greedy-menu"), stdout));
+        let pilot = repo("scenarios/calibrate-pilot.toml");
+        let stdout = go(with(&[
+            "fit",
+            &pilot,
+            &repo("data/pilot-sales.csv"),
+            "--params",
+            "word_of_mouth.conversion,word_of_mouth.advocacy",
+            "--particles",
+            "40",
+            "--per-particle",
+            "2",
+            "--generations",
+            "3",
+        ]));
+        kinds.push(("fit", out.join("fit-calibrate-pilot"), stdout));
         let evil_s = evil.display().to_string();
         let stdout = go(with(&["run", &evil_s]));
         kinds.push(("run", out.join("evil"), stdout));
@@ -239,6 +319,67 @@ pub fn expected(kind: &str, dir: &Path) -> Vec<String> {
                     f(&d["ci95_high"])
                 ),
             ]
+        }
+        "optimize" => {
+            let o = json(dir, "optimize.json");
+            let c = &o["plan"]["conversions"];
+            let d = &o["versus_single"];
+            let profit = o["metric"] == "profit";
+            let mut numbers = vec![
+                format!("wins {:.1} customers", f(&c["mean"])),
+                format!(
+                    "95% CI {:.1} to {:.1}",
+                    f(&c["ci95_low"]),
+                    f(&c["ci95_high"])
+                ),
+                match o["method"].as_str() {
+                    Some("exhaustive") => "exhaustive search".to_string(),
+                    _ => "greedy's plan".to_string(),
+                },
+            ];
+            if o["plan"]["mix"] == o["best_single"]["mix"] {
+                numbers.push("it is also the best single-channel plan".to_string());
+            } else {
+                numbers.push(format!(
+                    "{:.2} more{} than the best single channel",
+                    f(&d["mean"]),
+                    if profit { " profit" } else { "" }
+                ));
+                numbers.push(format!(
+                    "paired 95% CI {:+.2} to {:+.2}",
+                    f(&d["ci95_low"]),
+                    f(&d["ci95_high"])
+                ));
+            }
+            if profit {
+                let m = &o["plan"]["metric"];
+                numbers.push(format!(
+                    "profit of {:.2} (95% CI {:.2} to {:.2})",
+                    f(&m["mean"]),
+                    f(&m["ci95_low"]),
+                    f(&m["ci95_high"])
+                ));
+            }
+            numbers
+        }
+        "fit" if json(dir, "fit.json").get("params").is_some() => {
+            let j = json(dir, "fit.json");
+            let g6 = wom::results::fit::six_digits;
+            let mut numbers: Vec<String> = j["params"]
+                .as_object()
+                .expect("params")
+                .iter()
+                .map(|(k, p)| {
+                    format!(
+                        "{k} = {} (95% interval {} to {})",
+                        g6(f(&p["estimate"])),
+                        g6(f(&p["ci95_low"])),
+                        g6(f(&p["ci95_high"]))
+                    )
+                })
+                .collect();
+            numbers.push(format!("misses the data by {}", g6(f(&j["rmse"]))));
+            numbers
         }
         "fit" => {
             let j = json(dir, "fit.json");

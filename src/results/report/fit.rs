@@ -1,9 +1,10 @@
 //! The report of a fit folder (`fit.json`): the Bass model fitted to a sales
-//! series (`wom fit --bass`), or any fit whose `fit.json` gives its parameters as
-//! objects with `estimate`, `ci95_low` and `ci95_high`.
+//! series (`wom fit --bass`, here), or a scenario fitted to an observed curve
+//! (`wom fit SCENARIO DATA.csv --params ...`, whose `fit.json` has `params`:
+//! [`super::network_fit`]).
 
 use super::{command, figure, parse, Page, Table};
-use crate::error::{Diagnostic, Result, WomError};
+use crate::error::Result;
 use crate::results::fit::six_digits as g6;
 use crate::statistics::Z95;
 use serde::Deserialize;
@@ -48,16 +49,14 @@ fn ci(e: &Estimate) -> (f64, f64) {
 
 pub(super) fn page(dir: &Path, text: &str) -> Result<Page> {
     let value: Value = parse(dir, "fit.json", text)?;
-    if ["p", "q", "m"]
-        .iter()
-        .all(|k| value.get(k).is_some_and(|v| v.get("se").is_some()))
-    {
-        return bass(dir, text);
+    if value.get("params").is_some_and(Value::is_object) {
+        return super::network_fit::page(dir, text);
     }
-    generic(dir, &value)
+    // The Bass fit; a file of neither shape is refused naming what it lacks.
+    bass(dir, text)
 }
 
-fn data_name(path: &str) -> String {
+pub(super) fn data_name(path: &str) -> String {
     Path::new(path)
         .file_name()
         .map_or(path.to_string(), |n| n.to_string_lossy().into_owned())
@@ -158,68 +157,5 @@ fn bass(dir: &Path, text: &str) -> Result<Page> {
         parent.display().to_string(),
     ]);
     page.version = f.wom_version;
-    Ok(page)
-}
-
-/// Parameters as `{estimate, ci95_low, ci95_high}` objects, at the top level or
-/// under `parameters`/`params`.
-fn generic(dir: &Path, value: &Value) -> Result<Page> {
-    let scope = ["parameters", "params"]
-        .iter()
-        .find_map(|k| value.get(*k).filter(|v| v.is_object()))
-        .unwrap_or(value);
-    let number = |v: &Value, k: &str| v.get(k).and_then(Value::as_f64);
-    let params: Vec<(String, f64, f64, f64)> = scope
-        .as_object()
-        .into_iter()
-        .flatten()
-        .filter_map(|(k, v)| {
-            Some((
-                k.clone(),
-                number(v, "estimate")?,
-                number(v, "ci95_low")?,
-                number(v, "ci95_high")?,
-            ))
-        })
-        .collect();
-    if params.is_empty() {
-        return Err(WomError::input(
-            Diagnostic::new("fit.json gives no parameter with estimate, ci95_low and ci95_high")
-                .file(dir.join("fit.json"))
-                .help("make the folder again with wom fit"),
-        ));
-    }
-    let parts: Vec<String> = params
-        .iter()
-        .map(|(k, e, l, h)| format!("{k} = {} (95% CI {} to {})", g6(*e), g6(*l), g6(*h)))
-        .collect();
-    let mut page = Page::new(
-        "A fitted scenario".to_string(),
-        format!("The fit estimates {}.", parts.join(", ")),
-    );
-    if let Some(r) = number(value, "rmse") {
-        page.fact("rmse", g6(r));
-    }
-    page.figures.push(figure(
-        dir,
-        "fit",
-        "The data with the fitted curve and its band",
-        "Dots are the data; the line and band are the fitted model.",
-    ));
-    let mut table = Table::new(
-        "estimates",
-        "Estimates with their 95% intervals",
-        &["parameter", "estimate", "95% interval"],
-    );
-    for (k, e, l, h) in &params {
-        table.row(k.clone(), vec![g6(*e), format!("{} to {}", g6(*l), g6(*h))]);
-    }
-    page.tables.push(table);
-    page.version = value
-        .get("wom_version")
-        .and_then(Value::as_str)
-        .unwrap_or("(not recorded)")
-        .to_string();
-    page.command = "wom fit (see the folder's fit.json for its arguments)".to_string();
     Ok(page)
 }

@@ -20,6 +20,8 @@
 mod breakeven;
 mod compare;
 mod fit;
+mod network_fit;
+mod optimize;
 mod run;
 mod sensitivity;
 mod svg;
@@ -74,6 +76,12 @@ pub const KINDS: &[Kind] = &[
         build: sensitivity::page,
     },
     Kind {
+        name: "optimize",
+        file: "optimize.json",
+        template: include_str!("../../../templates/report/optimize.html"),
+        build: optimize::page,
+    },
+    Kind {
         name: "fit",
         file: "fit.json",
         template: include_str!("../../../templates/report/fit.html"),
@@ -99,7 +107,7 @@ pub struct Page {
     pub facts: Vec<(String, String)>,
     /// The folder's figures, inline.
     pub figures: Vec<Figure>,
-    /// The result's tables.
+    /// The tables, in page order.
     pub tables: Vec<Table>,
     /// Caveats the command printed as notes (pairing, convergence, ...).
     pub notes: Vec<String>,
@@ -111,7 +119,7 @@ pub struct Page {
     pub overrides: Vec<String>,
     /// The command that reproduces the folder.
     pub command: String,
-    /// The version of wom that made the result.
+    /// wom's version that made the folder.
     pub version: String,
     /// The master seed, when the result has one.
     pub seed: Option<String>,
@@ -145,7 +153,7 @@ impl Page {
 /// An inline SVG figure.
 #[derive(Debug, Clone, Serialize)]
 pub struct Figure {
-    /// An HTML id, unique in the page.
+    /// The element id (`figure-<stem>`).
     pub id: String,
     /// What the figure shows (its `<title>` for screen readers).
     pub title: String,
@@ -161,24 +169,24 @@ pub struct Figure {
 /// A table: a header row, then rows whose first cell heads the row.
 #[derive(Debug, Clone, Serialize)]
 pub struct Table {
-    /// An HTML id, unique in the page.
+    /// The element id.
     pub id: String,
-    /// What the table holds.
+    /// What the table holds, and its units.
     pub caption: String,
     /// Column headings (the first heads the row headers).
     pub head: Vec<String>,
     /// Which columns are numbers (right-aligned).
     pub numeric: Vec<bool>,
-    /// The body rows.
+    /// The rows, in order.
     pub rows: Vec<Row>,
 }
 
-/// A table row: its header cell and the other cells.
+/// A table row: its header cell, then the other cells.
 #[derive(Debug, Clone, Serialize)]
 pub struct Row {
-    /// The row's header cell.
+    /// The first cell, which heads the row.
     pub header: String,
-    /// The other cells, as text.
+    /// The other cells, one per remaining column.
     pub cells: Vec<String>,
 }
 
@@ -213,24 +221,24 @@ impl Table {
 /// One scenario's assumptions as the page lists them.
 #[derive(Debug, Clone, Serialize)]
 pub struct InputView {
-    /// An HTML id, unique in the page.
+    /// The element id (`input-<i>`).
     pub id: String,
-    /// The scenario's role and name.
+    /// Its role and name.
     pub heading: String,
-    /// The scenario file as given.
+    /// The scenario file as given on the command line.
     pub file: String,
-    /// Command-line overrides applied to it (`key=value`).
+    /// Command-line overrides applied to it.
     pub overrides: Vec<String>,
-    /// Every resolved parameter.
+    /// Every resolved parameter, in file order.
     pub rows: Vec<AssumptionView>,
 }
 
-/// One resolved parameter and its source.
+/// One parameter of a scenario, as the page lists it.
 #[derive(Debug, Clone, Serialize)]
 pub struct AssumptionView {
-    /// The dotted key, as in the file.
+    /// The dotted key (`word_of_mouth.reach`).
     pub key: String,
-    /// The value in TOML syntax.
+    /// Its value, in TOML syntax.
     pub value: String,
     /// The file's comment, the flag that set it, or what it is when neither.
     pub source: String,
@@ -423,7 +431,9 @@ pub fn detect(dir: &Path) -> Result<(&'static Kind, String)> {
             dir.display(),
             files.join(", ")
         ))
-        .help("give a folder written by wom run, compare, sweep, breakeven, sensitivity or fit"),
+        .help(
+            "give a folder written by wom run, compare, sweep, breakeven, sensitivity, optimize or fit",
+        ),
     ))
 }
 
