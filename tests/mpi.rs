@@ -271,3 +271,48 @@ fn a_failure_on_rank_0_alone_stops_every_rank_with_one_message() {
     );
     assert!(output.stdout.is_empty(), "nothing printed on stdout");
 }
+
+#[test]
+fn commands_not_split_yet_are_refused_under_mpirun() {
+    // `optimize` and the network `fit` do not split their work: under mpirun
+    // they would run once per rank or wait for ranks that never come.
+    let Some(binary) = mpi_binary() else {
+        return;
+    };
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().display().to_string();
+    let cases = [
+        strings(&[
+            "optimize",
+            &scenario("tiers/menu.toml"),
+            "--budget",
+            "1000",
+            "--out",
+            &out,
+        ]),
+        strings(&[
+            "fit",
+            &scenario("calibrate-pilot.toml"),
+            &format!("{}/data/pilot-sales.csv", env!("CARGO_MANIFEST_DIR")),
+            "--params",
+            "word_of_mouth.conversion",
+            "--out",
+            &out,
+        ]),
+    ];
+    for args in cases {
+        let output = mpirun(binary, 2, &args, tmp.path());
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(2), "{args:?}: {stderr}");
+        assert_eq!(
+            stderr.matches("does not run under mpirun yet").count(),
+            1,
+            "one message, from rank 0: {stderr}"
+        );
+    }
+    assert_eq!(
+        std::fs::read_dir(tmp.path()).unwrap().count(),
+        0,
+        "no output"
+    );
+}
