@@ -177,6 +177,27 @@ fn push_visible(out: &mut String, c: char) {
 /// The most characters of a user's text that a message echoes.
 pub const ECHO_LIMIT: usize = 60;
 
+/// Each diagnostic of an input error as `line:column:field message` (for unit
+/// tests of readers); panics on anything but an input error.
+#[cfg(test)]
+pub(crate) fn input_messages<T: std::fmt::Debug>(r: Result<T>) -> Vec<String> {
+    match r {
+        Err(WomError::Input(ds)) => ds
+            .iter()
+            .map(|d| {
+                format!(
+                    "{:?}:{:?}:{:?} {}",
+                    d.line,
+                    d.column,
+                    d.field.as_deref().unwrap_or(""),
+                    d.message
+                )
+            })
+            .collect(),
+        other => panic!("expected an input error, got {other:?}"),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

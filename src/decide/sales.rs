@@ -333,21 +333,7 @@ mod tests {
     }
 
     fn messages(r: Result<Vec<f64>>) -> Vec<String> {
-        match r {
-            Err(WomError::Input(ds)) => ds
-                .iter()
-                .map(|d| {
-                    format!(
-                        "{:?}:{:?}:{:?} {}",
-                        d.line,
-                        d.column,
-                        d.field.as_deref().unwrap_or(""),
-                        d.message
-                    )
-                })
-                .collect(),
-            other => panic!("expected an input error, got {other:?}"),
-        }
+        crate::error::input_messages(r)
     }
 
     #[test]

@@ -26,7 +26,6 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 /// One key of `fit.json`.
-#[allow(missing_docs)] // the fields of fit.json, described in docs/calibration.md
 #[derive(Debug, Serialize)]
 pub struct ParamJson {
     /// The posterior median.
@@ -47,7 +46,6 @@ pub struct ParamJson {
 }
 
 /// `fit.json`.
-#[allow(missing_docs)] // the fields of fit.json, described in docs/calibration.md
 #[derive(Debug, Serialize)]
 pub struct FitJson {
     /// The scenario's title.
