@@ -1,5 +1,5 @@
 //! `wom fit --bass DATA.csv`: the sales series reader, then the fits it feeds.
-//! (A reader of network-fit data gets its own target beside this one.)
+//! (The reader of network-fit data has its own target, `observations`.)
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;

@@ -99,10 +99,15 @@ pub fn read_observations(path: &Path) -> Result<Observations> {
                 .help("give a CSV file with a header line such as `step,new_conversions`"),
         )
     })?;
+    parse_observations(std::io::BufReader::new(file), path)
+}
+
+/// Like [`read_observations`], from any reader; `path` names it in messages.
+pub fn parse_observations(input: impl std::io::Read, path: &Path) -> Result<Observations> {
     let mut reader = csv::ReaderBuilder::new()
         .trim(csv::Trim::All)
         .flexible(true)
-        .from_reader(std::io::BufReader::new(file));
+        .from_reader(input);
     let headers = reader
         .headers()
         .map_err(|e| WomError::input(csv_problem(path, &e, "the data")))?
