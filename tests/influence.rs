@@ -70,7 +70,7 @@ fn small(graph: &Path, directed: bool, wom: &str, advocates: &str, replicates: u
 }
 
 #[test]
-fn imm_pair_matches_the_greedy_on_brute_force_values_of_every_pair() {
+fn imm_pair_is_within_three_percent_of_the_best_pair_by_brute_force() {
     // Both cases have posts >= active_steps, where the RR estimate is exact.
     let cases = [
         (
@@ -144,8 +144,9 @@ fn imm_pair_matches_the_greedy_on_brute_force_values_of_every_pair() {
             .map(|(p, v)| (p.clone(), *v))
             .unwrap();
         // The greedy on the brute-force values: the best single seed, then its
-        // best complement. IMM is that greedy on sampled values, so it should
-        // match it; the greedy itself is only guaranteed 1 − 1/e of the best.
+        // best complement. It is only guaranteed 1 − 1/e of the best, and on the
+        // first graph it trails the best pair by 4%; IMM's swap search after its
+        // greedy (src/sim/influence/select.rs) closes that gap.
         let first = labels
             .iter()
             .max_by(|a, b| of(a, a).total_cmp(&of(b, b)))
@@ -158,8 +159,8 @@ fn imm_pair_matches_the_greedy_on_brute_force_values_of_every_pair() {
         let greedy = of(first, second);
         let got = of(&imm_pair[0], &imm_pair[1]);
         assert!(
-            got >= 0.97 * greedy,
-            "case {case}: IMM's pair {imm_pair:?} converts {got:.3}, the greedy pair ({first}, {second}) {greedy:.3}"
+            got >= 0.97 * best,
+            "case {case}: IMM's pair {imm_pair:?} converts {got:.3}, the best {best_pair:?} {best:.3}, the greedy pair ({first}, {second}) {greedy:.3}"
         );
         // (1 − 1/e − ε) of the best pair, in reached consumers (seeds included).
         let bound = 1.0 - (-1.0f64).exp() - 0.05;

@@ -2,14 +2,15 @@
 //! of expected conversions.
 
 use super::rr::RrSets;
-use super::select::{covered_by, greedy};
+use super::select::{covered_by, greedy, greedy_swapped, SWAP_PASSES};
 use super::{InArcs, Model};
 
 /// The seeds IMM chose and what it knows about them.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Choice {
     /// The seeds, in order of choice (greedy order: the first is the best single
-    /// seed on the sampled RR sets).
+    /// seed on the sampled RR sets), where the swap search after the greedy put a
+    /// better node in a seed's place.
     pub seeds: Vec<u32>,
     /// The RR sets θ the final selection used (kept for choices within other
     /// pools of the same size, see `pool = "customers"`).
@@ -143,8 +144,8 @@ pub fn imm(
     let theta = (b.lambda_star / lower).ceil() as usize;
     fits(&sets, theta, memory)?;
     sets.extend(*in_arcs, model, key, theta);
-    // NodeSelection (Algorithm 3).
-    let cover = greedy(&sets, n, k, allowed);
+    // NodeSelection (Algorithm 3), then the swap search, which only adds coverage.
+    let cover = greedy_swapped(&sets, n, k, allowed, SWAP_PASSES);
     let reached = nf * cover.covered as f64 / sets.len() as f64;
     Ok(Choice {
         estimated_conversions: reached - cover.seeds.len() as f64,

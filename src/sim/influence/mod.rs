@@ -26,7 +26,7 @@ mod select;
 
 pub use graph::{InArcs, OwnedArcs};
 pub use imm::{estimate_conversions, imm, Choice, TooLarge};
-pub use select::{greedy, greedy_among, Coverage};
+pub use select::{greedy, greedy_among, greedy_swapped, Coverage, SWAP_PASSES};
 
 use crate::graph::Csr;
 use crate::scenario::{Advocates, Scenario, TrustMode};
