@@ -220,9 +220,34 @@ pub struct Market {
     pub customers: f64,
 }
 
-/// `[economics]`: what a conversion is worth.
+/// How money is labelled when a scenario names no currency: "cost (units)",
+/// "conversions per 1,000 units spent".
+pub const NO_CURRENCY: &str = "units";
+
+/// The most characters a currency label may have.
+pub const CURRENCY_MAX_CHARS: usize = 8;
+
+/// The label of money in `currency` (a scenario's, or one read back from an
+/// output file), [`NO_CURRENCY`] when there is none.
+pub fn money_unit(currency: Option<&str>) -> &str {
+    currency.unwrap_or(NO_CURRENCY)
+}
+
+/// `[economics]`: what a conversion is worth, and in which currency.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Economics {
-    /// Margin per new customer, in units of money, at least 0.
+    /// Margin per new customer, in the scenario's currency, at least 0.
     pub value_per_conversion: f64,
+    /// The label of every amount of money in the scenario (fees, incentives,
+    /// `value_per_conversion`) and its outputs, e.g. "USD" or "€": 1 to
+    /// [`CURRENCY_MAX_CHARS`] characters, no control characters, no space at
+    /// either end. None: money is shown in [`NO_CURRENCY`].
+    pub currency: Option<String>,
+}
+
+impl Economics {
+    /// The label of this scenario's money: its currency or [`NO_CURRENCY`].
+    pub fn unit(&self) -> &str {
+        money_unit(self.currency.as_deref())
+    }
 }
