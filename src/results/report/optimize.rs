@@ -157,13 +157,14 @@ fn headline(r: &Optimize) -> String {
             text.push_str("; it buys one channel only, so it is also the best single-channel plan");
         }
         (Some(_), Some(d)) => {
-            let unit = if r.profit() {
-                format!(" {} profit", r.unit())
+            // "12.00 EUR more profit", "3.40 more" (customers).
+            let (unit, profit) = if r.profit() {
+                (format!(" {}", r.unit()), " profit")
             } else {
-                String::new()
+                (String::new(), "")
             };
             text.push_str(&format!(
-                ", {:.2} {}{unit} than the best single channel ({} 95% CI {:+.2} to {:+.2}; the plan does better in {:.0}% of replicates)",
+                ", {:.2}{unit} {}{profit} than the best single channel ({} 95% CI {:+.2} to {:+.2}; the plan does better in {:.0}% of replicates)",
                 d.mean.abs(),
                 if d.mean < 0.0 { "less" } else { "more" },
                 if d.paired { "paired" } else { "Welch" },
