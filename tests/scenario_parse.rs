@@ -372,3 +372,23 @@ fn a_bad_currency_is_named_with_what_is_allowed() {
         ]
     );
 }
+
+#[test]
+fn money_fields_are_labelled_with_the_currency() {
+    for field in [
+        "advocates.incentive",
+        "influencer.fee",
+        "economics.value_per_conversion",
+    ] {
+        assert_eq!(
+            scenario::field_label(field, "EUR"),
+            format!("{field} (EUR)")
+        );
+    }
+    assert_eq!(
+        scenario::field_label("advocates.count", "EUR"),
+        "advocates.count"
+    );
+    assert_eq!(scenario::money_unit(None), "units");
+    assert_eq!(scenario::money_unit(Some("€")), "€");
+}
