@@ -554,7 +554,7 @@ fn comparison_figure_dot_and_whisker_with_named_rows_and_money_units() {
             "5–95% of replicates",
             "95% CI of the mean",
         ],
-        "conversions per 1,000 units of money spent",
+        "conversions per 1,000 USD spent",
         30,
     );
     let svg = std::fs::read_to_string(&path).unwrap();
@@ -562,8 +562,8 @@ fn comparison_figure_dot_and_whisker_with_named_rows_and_money_units() {
     assert!(
         texts
             .iter()
-            .any(|t| t.text == "conversions per 1,000 units of money spent"),
-        "the cost axis carries its unit"
+            .any(|t| t.text == "conversions per 1,000 USD spent"),
+        "the cost axis carries the scenarios' currency"
     );
     // The scenario names label the rows of the right panel, top to bottom in order.
     let rows: Vec<&SvgText> = texts

@@ -315,3 +315,80 @@ fn paths_are_relative_to_the_scenario_file() {
     );
     assert_eq!(d[1].field.as_deref(), Some("advocates.path"));
 }
+
+#[test]
+fn currency_is_a_short_label_or_none() {
+    let s = ok(COMPLETE);
+    assert_eq!(s.economics.currency, None);
+    assert_eq!(s.economics.unit(), "units");
+    assert!(!resolved(&s)["economics"]
+        .as_table()
+        .unwrap()
+        .contains_key("currency"));
+    for label in ["USD", "€", "US$", "CHF"] {
+        let s = ok(&format!("{COMPLETE}[economics]\ncurrency = \"{label}\"\n"));
+        assert_eq!(s.economics.unit(), label);
+        assert_eq!(resolved(&s)["economics"]["currency"].as_str(), Some(label));
+    }
+    // `--set` with a bare word, as for any text field.
+    let s = parse_as(COMPLETE, "x.toml", &["economics.currency=EUR"]).unwrap();
+    assert_eq!(s.economics.currency.as_deref(), Some("EUR"));
+}
+
+#[test]
+fn a_bad_currency_is_named_with_what_is_allowed() {
+    for (label, why) in [
+        ("", "is empty"),
+        ("DOLLARS!!", "is too long"),
+        (" USD", "starts or ends with a space"),
+        ("EUR ", "starts or ends with a space"),
+        ("\\u0007", "has a control character"),
+    ] {
+        let d = problem(&format!(
+            "{COMPLETE}[economics]\nvalue_per_conversion = 1.0\ncurrency = \"{label}\"\n"
+        ));
+        assert_eq!(d.field.as_deref(), Some("economics.currency"), "{d}");
+        assert_eq!(d.line, Some(6), "{d}");
+        assert!(d.message.starts_with(why), "{label:?}: {d}");
+        assert!(d.message.contains("1 to 8 characters"), "{d}");
+    }
+    // Not text at all: the reader's own type message, still naming the field.
+    let d = problem(&format!("{COMPLETE}[economics]\ncurrency = 5\n"));
+    assert!(d.to_string().contains("currency"), "{d}");
+    // Reported with the file's other problems, in line order.
+    let text = format!(
+        "{COMPLETE}[word_of_mouth]\nreach = 2.0\n[economics]\nvalue_per_conversion = -1.0\ncurrency = \"\"\n"
+    );
+    let fields: Vec<_> = problems(parse_as(&text, "x.toml", &[]))
+        .into_iter()
+        .map(|d| d.field)
+        .collect();
+    assert_eq!(
+        fields,
+        [
+            Some("word_of_mouth.reach".to_string()),
+            Some("economics.value_per_conversion".to_string()),
+            Some("economics.currency".to_string()),
+        ]
+    );
+}
+
+#[test]
+fn money_fields_are_labelled_with_the_currency() {
+    for field in [
+        "advocates.incentive",
+        "influencer.fee",
+        "economics.value_per_conversion",
+    ] {
+        assert_eq!(
+            scenario::field_label(field, "EUR"),
+            format!("{field} (EUR)")
+        );
+    }
+    assert_eq!(
+        scenario::field_label("advocates.count", "EUR"),
+        "advocates.count"
+    );
+    assert_eq!(scenario::money_unit(None), "units");
+    assert_eq!(scenario::money_unit(Some("€")), "€");
+}

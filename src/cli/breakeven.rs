@@ -153,6 +153,8 @@ pub(super) fn breakeven(
     let overrides = all_overrides(simulation, options);
     let a = scenario::load(a_file, &overrides)?;
     let b = scenario::load(b_file, &overrides)?;
+    // A's and B's money are compared: one currency.
+    scenario::common_currency([&a, &b])?;
     if let Err(e) = format!("{key}=0").parse::<Override>() {
         return Err(solve_error(
             key,
@@ -306,6 +308,7 @@ pub(super) fn breakeven(
         ci95_high: solution.ci95_high,
         reason,
         metric,
+        currency: a.economics.currency.clone(),
         a_mean: a_estimate.mean,
         a_ci95_low: a_estimate.ci95_low,
         a_ci95_high: a_estimate.ci95_high,
@@ -349,7 +352,7 @@ fn print_report(out: &mut impl Write, r: &BreakevenReport, dir: &Path) -> io::Re
         out,
         "A {}: mean {} {} (95% CI {} to {})",
         r.a.name,
-        r.metric.name(),
+        r.metric_name(),
         axis_number(r.a_mean),
         axis_number(r.a_ci95_low),
         axis_number(r.a_ci95_high)
@@ -358,7 +361,7 @@ fn print_report(out: &mut impl Write, r: &BreakevenReport, dir: &Path) -> io::Re
         Some(v) => writeln!(
             out,
             "break-even   B's {} = {} (95% CI {} to {}), {} evaluations of B, {}",
-            r.key,
+            r.key_label(),
             axis_number(v),
             show(r.ci95_low),
             show(r.ci95_high),

@@ -28,6 +28,7 @@ pub(super) fn compare_many(
     if !problems.is_empty() {
         return Err(WomError::Input(problems));
     }
+    scenario::common_currency(&scenarios)?;
     if !distribute::is_root() {
         // Under MPI: this rank's share of each scenario's replicates.
         for s in &scenarios {

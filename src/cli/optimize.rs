@@ -81,6 +81,7 @@ pub(super) fn optimize(
         replicates: base.simulation.replicates,
         steps: base.simulation.steps,
         value_per_conversion: base.economics.value_per_conversion,
+        currency: base.economics.currency.clone(),
         overrides: base.overrides(),
         menu: menu_channels(&menu),
         outcome,
@@ -88,10 +89,11 @@ pub(super) fn optimize(
         seconds: start.elapsed().as_secs_f64(),
     };
     let title = format!(
-        "{}: best {} within {}",
+        "{}: best {} within {} {}",
         base.title(),
         objective.metric().name(),
-        crate::results::plots::tick(&budget)
+        crate::results::plots::tick(&budget),
+        base.economics.unit()
     );
     files::write(&dir, &plan, &report, &title)?;
     let mut out = io::stdout().lock();
@@ -104,9 +106,10 @@ fn print(out: &mut impl Write, r: &OptimizeReport, dir: &Path) -> io::Result<()>
     let o = &r.outcome;
     let metric = r.metric.metric().name();
     let creators = r.menu.iter().filter(|c| c.kind == "creator").count();
+    let unit = crate::scenario::money_unit(r.currency.as_deref());
     writeln!(
         out,
-        "{}: {} creators and {} programmes, budget {}, best {metric}, {} replicates, seed {}",
+        "{}: {} creators and {} programmes, budget {} {unit}, best {metric}, {} replicates, seed {}",
         r.scenario,
         creators,
         r.menu.len() - creators,
@@ -141,7 +144,7 @@ fn print(out: &mut impl Write, r: &OptimizeReport, dir: &Path) -> io::Result<()>
     let p = &o.plan;
     writeln!(out, "plan         {}", p.description)?;
     let mut line = format!(
-        "             cost {:.2} of {}; conversions {:.1} (95% CI {:.1} to {:.1})",
+        "             cost {:.2} of {} {unit}; conversions {:.1} (95% CI {:.1} to {:.1})",
         p.cost, r.budget, p.conversions.mean, p.conversions.ci95_low, p.conversions.ci95_high,
     );
     if r.metric != Objective::Conversions {
@@ -154,7 +157,7 @@ fn print(out: &mut impl Write, r: &OptimizeReport, dir: &Path) -> io::Result<()>
     if let (Some(s), Some(d)) = (&o.best_single, &o.versus_single) {
         writeln!(
             out,
-            "best single  {}: cost {:.2}; {metric} {:.2} (95% CI {:.2} to {:.2})",
+            "best single  {}: cost {:.2} {unit}; {metric} {:.2} (95% CI {:.2} to {:.2})",
             s.description, s.cost, s.metric.mean, s.metric.ci95_low, s.metric.ci95_high
         )?;
         writeln!(

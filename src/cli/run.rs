@@ -82,13 +82,15 @@ fn write_run_report(out: &mut impl Write, s: &RunSummary, dir: &Path) -> io::Res
         )?;
     }
     let e = &s.economics;
-    let money = |v: Option<f64>| v.map_or_else(|| "n/a".to_string(), |v| format!("{v:.2}"));
+    let unit = crate::scenario::money_unit(e.currency.as_deref());
+    let money = |v: Option<f64>| v.map_or_else(|| "n/a".to_string(), |v| format!("{v:.2} {unit}"));
     writeln!(
         out,
-        "economics    cost {:.2}, cost per conversion {}, ROI {}",
+        "economics    cost {:.2} {unit}, cost per conversion {}, ROI {}",
         e.cost,
         money(e.cost_per_conversion),
-        money(e.roi)
+        e.roi
+            .map_or_else(|| "n/a".to_string(), |v| format!("{v:.2}"))
     )?;
     writeln!(out, "wrote        {}", dir.display())
 }

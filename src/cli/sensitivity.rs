@@ -32,6 +32,7 @@ pub(super) fn sensitivity(
         ));
     }
     let b = against.map(|f| scenario::load(f, &overrides)).transpose()?;
+    scenario::common_currency(std::iter::once(&s).chain(b.as_ref()))?;
     sensitivity::check_assumptions(&s)?;
     let folder = format!("sensitivity-{}", super::output_folder_name(&s.stem));
     let dir = simulation.out.join(folder);
@@ -97,7 +98,7 @@ fn report(out: &mut impl Write, r: &Sensitivity, dir: &Path) -> io::Result<()> {
     writeln!(
         out,
         "{:<12} base {:.2}; over the samples mean {:.2} (95% CI {:.2} to {:.2}), 5-95% {:.2} to {:.2}",
-        r.metric.name(),
+        r.metric_name(),
         r.base,
         d.mean,
         d.ci95_low,

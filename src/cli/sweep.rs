@@ -130,6 +130,9 @@ pub(super) fn sweep(
     let reference = against
         .map(|b| scenario::load(b, &overrides).map(|s| (s, b)))
         .transpose()?;
+    // Money of the points and the reference is shown together: one currency.
+    let currency =
+        scenario::common_currency(scenarios.iter().chain(reference.as_ref().map(|r| &r.0)))?;
     if metric == Metric::Roi {
         // Cost is known after building; refuse early only what is sure to fail.
         if scenarios
@@ -252,6 +255,7 @@ pub(super) fn sweep(
         replicates: base.simulation.replicates,
         steps: base.simulation.steps,
         overrides: base.overrides(),
+        currency,
         population_built_once: build_once && !base.simulation.new_graph_each_replicate,
         against: against_json,
         points: out_points,
@@ -317,7 +321,11 @@ fn print_table(out: &mut impl Write, r: &SweepReport, dir: &Path) -> io::Result<
     }
     let head: Vec<String> = r.keys.clone();
     let mut line = head.join("  ");
-    line.push_str(&format!("  | {} mean (95% CI)", r.metric.name()));
+    let metric = match r.metric {
+        Metric::Profit => format!("profit ({})", r.unit()),
+        other => other.name().to_string(),
+    };
+    line.push_str(&format!("  | {metric} mean (95% CI)"));
     if r.against.is_some() {
         line.push_str("  | diff (95% CI)  p_better");
     }

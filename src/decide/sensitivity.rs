@@ -114,6 +114,9 @@ pub struct Sensitivity {
     pub scenario: String,
     /// The metric judged.
     pub metric: Metric,
+    /// The currency of profit, costs and every amount of money (the scenario's,
+    /// shared with B); null when it names none (money in "units").
+    pub currency: Option<String>,
     /// N, the base samples.
     pub samples: usize,
     /// Scenario evaluations in the Saltelli design, N (k + 2).
@@ -147,6 +150,19 @@ pub struct Sensitivity {
     /// for any thread count).
     #[serde(skip)]
     pub seconds: f64,
+}
+
+impl Sensitivity {
+    /// The metric's name, with its currency when it is money: "profit (EUR)".
+    pub fn metric_name(&self) -> String {
+        match self.metric {
+            Metric::Profit => format!(
+                "profit ({})",
+                crate::scenario::money_unit(self.currency.as_deref())
+            ),
+            other => other.name().to_string(),
+        }
+    }
 }
 
 /// The evaluations [`analyse`] will run: 1 + 2k (tornado), N (k + 2) (design),
@@ -263,6 +279,8 @@ pub fn analyse(
     progress: &ProgressBar,
 ) -> Result<Sensitivity> {
     let start = Instant::now();
+    // Money of A and B is shown together: one currency.
+    crate::scenario::common_currency(std::iter::once(scenario).chain(against))?;
     let dists: Vec<Uncertain> = scenario.uncertain.iter().map(|(_, d)| *d).collect();
     let keys: Vec<&str> = scenario.uncertain.iter().map(|(k, _)| k.as_str()).collect();
     let k = keys.len();
@@ -389,6 +407,7 @@ pub fn analyse(
     Ok(Sensitivity {
         scenario: scenario.title(),
         metric: options.metric,
+        currency: scenario.economics.currency.clone(),
         samples: n,
         design_evaluations: design.evaluations(),
         replicates: scenario.simulation.replicates,

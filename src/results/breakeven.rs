@@ -44,6 +44,9 @@ pub struct BreakevenReport {
     pub reason: Option<String>,
     /// What A and B are compared by.
     pub metric: Metric,
+    /// The currency of profit and of a key that is money (A and B share it); null
+    /// when they name none (money in "units").
+    pub currency: Option<String>,
     /// A's mean metric and its 95% CI.
     pub a_mean: f64,
     /// Lower bound of A's 95% CI.
@@ -82,6 +85,26 @@ pub struct BreakevenReport {
     pub inputs: Vec<crate::results::inputs::ScenarioInput>,
     /// Wall-clock seconds (the only field that changes between identical runs).
     pub seconds: f64,
+}
+
+impl BreakevenReport {
+    /// The label of its money: its currency, or "units".
+    pub fn unit(&self) -> &str {
+        crate::scenario::money_unit(self.currency.as_deref())
+    }
+
+    /// The metric's name, with its currency when it is money: "profit (EUR)".
+    pub fn metric_name(&self) -> String {
+        match self.metric {
+            Metric::Profit => format!("profit ({})", self.unit()),
+            other => other.name().to_string(),
+        }
+    }
+
+    /// The solved key, with its currency when it is money.
+    pub fn key_label(&self) -> String {
+        crate::scenario::field_label(&self.key, self.unit())
+    }
 }
 
 /// Write `breakeven.json` and the figure as the folder `dir`, replacing it as a
@@ -141,8 +164,8 @@ fn figure(dir: &Path, report: &BreakevenReport, title: &str) -> Result<()> {
             .map_err(plot_error)?;
         chart
             .configure_mesh()
-            .x_desc(format!("B's {}", r.key))
-            .y_desc(format!("{metric}: B − A"))
+            .x_desc(format!("B's {}", r.key_label()))
+            .y_desc(format!("{}: B − A", r.metric_name()))
             .x_label_formatter(&|v| axis_number(*v))
             .y_label_formatter(&|v| axis_number(*v))
             .label_style((FONT, 20))

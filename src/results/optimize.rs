@@ -67,6 +67,9 @@ pub struct OptimizeReport {
     pub replicates: u32,
     pub steps: u32,
     pub value_per_conversion: f64,
+    /// The currency of the budget and every cost and profit; null when the
+    /// scenario names none (money in "units").
+    pub currency: Option<String>,
     /// Command-line overrides applied to every mix.
     pub overrides: Vec<String>,
     pub menu: Vec<MenuChannel>,
@@ -115,7 +118,7 @@ pub fn plan_toml(plan: &Scenario, report: &OptimizeReport) -> String {
     let mut s = plan.clone();
     s.name = format!("{}: optimised plan", report.scenario);
     s.description = format!(
-        "wom optimize --budget {} --metric {}: {} (cost {})",
+        "wom optimize --budget {} --metric {}: {} (cost {} {})",
         number(Some(report.budget)),
         match report.metric {
             Objective::Conversions => "conversions",
@@ -123,6 +126,7 @@ pub fn plan_toml(plan: &Scenario, report: &OptimizeReport) -> String {
         },
         report.outcome.plan.description,
         number(Some(report.outcome.plan.cost)),
+        crate::scenario::money_unit(report.currency.as_deref()),
     );
     to_toml(&s)
 }
@@ -151,6 +155,7 @@ pub fn write(dir: &Path, plan: &Scenario, report: &OptimizeReport, title: &str) 
     frontier(
         dir,
         title,
+        crate::scenario::money_unit(report.currency.as_deref()),
         &points,
         report.budget,
         (plan.cost, plan.conversions.mean),

@@ -195,7 +195,7 @@ fn metric_label(r: &Sensitivity) -> String {
     match r.metric.name() {
         "conversions" => "conversions (new customers)".to_string(),
         "roi" => "ROI ((value − cost) / cost)".to_string(),
-        _ => "profit (units of money)".to_string(),
+        _ => r.metric_name(),
     }
 }
 
@@ -250,11 +250,17 @@ fn draw_tornado<DB: DrawingBackend>(root: DrawingArea<DB, Shift>, r: &Sensitivit
     // Largest swing on top: plotters' y grows upwards, so the smallest is row 0.
     let mut order: Vec<usize> = (0..r.keys.len()).collect();
     order.sort_by(|&a, &b| r.keys[a].swing.total_cmp(&r.keys[b].swing).then(b.cmp(&a)));
+    let unit = crate::scenario::money_unit(r.currency.as_deref());
     let labels: Vec<String> = order
         .iter()
         .map(|&i| {
             let k = &r.keys[i];
-            format!("{} [{} – {}]", k.key, number(k.low), number(k.high))
+            format!(
+                "{} [{} – {}]",
+                crate::scenario::field_label(&k.key, unit),
+                number(k.low),
+                number(k.high)
+            )
         })
         .collect();
     let values = r

@@ -33,9 +33,12 @@ pub struct Attribution {
     pub organic: f64,
 }
 
-/// Costs and returns, in units of money of the scenario.
+/// Costs and returns, in the scenario's currency.
 #[derive(Debug, Clone, Serialize)]
 pub struct Economics {
+    /// The currency of every amount here (`economics.currency`); null when the
+    /// scenario names none (money in "units").
+    pub currency: Option<String>,
     /// Influencer fees plus incentives for the recruited advocates.
     pub cost: f64,
     /// All influencers' fees.
@@ -145,6 +148,7 @@ impl RunSummary {
                 organic: share(totals[3]),
             },
             economics: Economics {
+                currency: scenario.economics.currency.clone(),
                 cost,
                 influencer_fee: fee,
                 advocate_incentives: incentives,

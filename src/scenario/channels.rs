@@ -120,7 +120,7 @@ pub struct Influencer {
     pub trust: f64,
     /// Steps at which the creator posts: sorted, no repeats, each below `steps`.
     pub posts: Vec<u32>,
-    /// The creator's cost, in units of money, at least 0.
+    /// The creator's cost, in the scenario's currency, at least 0.
     pub fee: f64,
     /// The k-th post a follower sees converts with (1 - fatigue)^(k-1) of the chance.
     pub fatigue: f64,
@@ -245,7 +245,7 @@ pub struct Advocates {
     /// Steps at which the recruited advocates recommend: sorted, no repeats, each
     /// below `steps`.
     pub posts: Vec<u32>,
-    /// Cost per recruited advocate, in units of money, at least 0.
+    /// Cost per recruited advocate, in the scenario's currency, at least 0.
     pub incentive: f64,
     /// Disclosed incentives: this programme's recommendations convert with
     /// conversion × trust_factor.

@@ -220,9 +220,87 @@ pub struct Market {
     pub customers: f64,
 }
 
-/// `[economics]`: what a conversion is worth.
+/// How money is labelled when a scenario names no currency: "cost (units)",
+/// "conversions per 1,000 units spent".
+pub const NO_CURRENCY: &str = "units";
+
+/// The most characters a currency label may have.
+pub const CURRENCY_MAX_CHARS: usize = 8;
+
+/// The label of money in `currency` (a scenario's, or one read back from an
+/// output file), [`NO_CURRENCY`] when there is none.
+pub fn money_unit(currency: Option<&str>) -> &str {
+    currency.unwrap_or(NO_CURRENCY)
+}
+
+/// `[economics]`: what a conversion is worth, and in which currency.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Economics {
-    /// Margin per new customer, in units of money, at least 0.
+    /// Margin per new customer, in the scenario's currency, at least 0.
     pub value_per_conversion: f64,
+    /// The label of every amount of money in the scenario (fees, incentives,
+    /// `value_per_conversion`) and its outputs, e.g. "USD" or "€": 1 to
+    /// [`CURRENCY_MAX_CHARS`] characters, no control characters, no space at
+    /// either end. None: money is shown in [`NO_CURRENCY`].
+    pub currency: Option<String>,
+}
+
+/// The currency of scenarios whose money is shown side by side (a comparison, a
+/// sweep or sensitivity against a second scenario, a break-even): money cannot be
+/// compared across currencies, so every scenario must name the same one, or none
+/// (money in [`NO_CURRENCY`], which is not taken to be any currency). Otherwise an
+/// input error (exit 2) names the first scenario's file and each file that differs
+/// from it, with both currencies.
+pub fn common_currency<'a>(
+    scenarios: impl IntoIterator<Item = &'a Scenario>,
+) -> Result<Option<String>> {
+    let mut scenarios = scenarios.into_iter();
+    let Some(first) = scenarios.next() else {
+        return Ok(None);
+    };
+    let currency = first.economics.currency.clone();
+    let shown = |c: &Option<String>| match c {
+        Some(c) => format!("\"{}\"", crate::error::escape_controls(c)),
+        None => format!("none (money in \"{NO_CURRENCY}\")"),
+    };
+    let problems: Vec<Diagnostic> = scenarios
+        .filter(|s| s.economics.currency != currency)
+        .map(|s| {
+            s.diagnostic(
+                "economics.currency",
+                format!(
+                    "is {}, but {} has {}; money cannot be compared across currencies",
+                    shown(&s.economics.currency),
+                    first.origin.path.display(),
+                    shown(&currency)
+                ),
+            )
+            .help("give every scenario the same `economics.currency` (convert its fees, incentives and value_per_conversion first)")
+        })
+        .collect();
+    match problems.is_empty() {
+        true => Ok(currency),
+        false => Err(WomError::Input(problems)),
+    }
+}
+
+/// The fields whose values are amounts of money, by their last key.
+const MONEY_FIELDS: [&str; 3] = ["fee", "incentive", "value_per_conversion"];
+
+/// A dotted field's name as an axis or column label: with the currency `unit`
+/// when the field is an amount of money ("advocates.incentive (EUR)").
+pub fn field_label(field: &str, unit: &str) -> String {
+    let last = field.rsplit('.').next().unwrap_or(field);
+    if MONEY_FIELDS.contains(&last) {
+        format!("{field} ({unit})")
+    } else {
+        field.to_string()
+    }
+}
+
+impl Economics {
+    /// The label of this scenario's money: its currency or [`NO_CURRENCY`].
+    pub fn unit(&self) -> &str {
+        money_unit(self.currency.as_deref())
+    }
 }

@@ -142,4 +142,5 @@ pub struct RawAdvocates {
 #[serde(deny_unknown_fields)]
 pub struct RawEconomics {
     pub value_per_conversion: Option<f64>,
+    pub currency: Option<String>,
 }

@@ -236,12 +236,7 @@ pub fn resolve(raw: RawScenario, path: &Path, locator: &Locator<'_>) -> Result<S
         &influencers,
         &programmes,
     );
-    let economics = Economics {
-        value_per_conversion: c.money(
-            "economics.value_per_conversion",
-            raw.economics.and_then(|e| e.value_per_conversion),
-        ),
-    };
+    let economics = channels::economics(&mut c, raw.economics.unwrap_or_default());
 
     let uncertain = uncertain::uncertain(
         &mut c,

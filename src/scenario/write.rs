@@ -61,6 +61,9 @@ pub fn to_toml(s: &Scenario) -> String {
         "value_per_conversion".into(),
         s.economics.value_per_conversion.into(),
     );
+    if let Some(currency) = &s.economics.currency {
+        economics.insert("currency".into(), currency.clone().into());
+    }
     top.insert("economics".into(), Value::Table(economics));
     if !s.uncertain.is_empty() {
         let uncertain = s

@@ -325,6 +325,7 @@ pub fn expected(kind: &str, dir: &Path) -> Vec<String> {
             let c = &o["plan"]["conversions"];
             let d = &o["versus_single"];
             let profit = o["metric"] == "profit";
+            let unit = o["currency"].as_str().unwrap_or("units");
             let mut numbers = vec![
                 format!("wins {:.1} customers", f(&c["mean"])),
                 format!(
@@ -341,9 +342,13 @@ pub fn expected(kind: &str, dir: &Path) -> Vec<String> {
                 numbers.push("it is also the best single-channel plan".to_string());
             } else {
                 numbers.push(format!(
-                    "{:.2} more{} than the best single channel",
+                    "{:.2}{} than the best single channel",
                     f(&d["mean"]),
-                    if profit { " profit" } else { "" }
+                    if profit {
+                        format!(" {unit} more profit")
+                    } else {
+                        " more".to_string()
+                    }
                 ));
                 numbers.push(format!(
                     "paired 95% CI {:+.2} to {:+.2}",
@@ -354,7 +359,7 @@ pub fn expected(kind: &str, dir: &Path) -> Vec<String> {
             if profit {
                 let m = &o["plan"]["metric"];
                 numbers.push(format!(
-                    "profit of {:.2} (95% CI {:.2} to {:.2})",
+                    "profit of {:.2} {unit} (95% CI {:.2} to {:.2})",
                     f(&m["mean"]),
                     f(&m["ci95_low"]),
                     f(&m["ci95_high"])

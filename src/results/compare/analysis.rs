@@ -154,7 +154,7 @@ pub struct ScenarioComparison {
     pub conversions: Estimate,
     /// Final awareness: mean and 95% CI over replicates.
     pub aware: Estimate,
-    /// The campaign's cost, in units of money.
+    /// The campaign's cost, in the scenarios' currency.
     pub cost: f64,
     /// cost / conversions; the CI maps the conversions CI (null bound when it
     /// reaches 0).
@@ -165,7 +165,7 @@ pub struct ScenarioComparison {
     /// Steps until half of the replicate's final conversions, over replicates with
     /// any conversion.
     pub steps_to_half: Option<Estimate>,
-    /// Conversions per 1,000 units of money spent (the conversions estimate
+    /// Conversions per 1,000 of the currency spent (the conversions estimate
     /// scaled); `None` when the cost is 0.
     pub conversions_per_1000: Option<Estimate>,
     /// Against the first scenario; `None` for the first itself.
@@ -182,6 +182,9 @@ pub struct Comparison {
     pub wom_version: &'static str,
     /// Command-line overrides applied to every scenario (`key=value`, in order).
     pub overrides: Vec<String>,
+    /// The currency of every cost and ROI (the scenarios share it); null when the
+    /// scenarios name none (money in "units").
+    pub currency: Option<String>,
     /// One line per scenario, in the order given.
     pub scenarios: Vec<ScenarioComparison>,
     /// The scenario files (the first is the reference), every resolved parameter
@@ -324,6 +327,7 @@ pub fn analyse(
             .first()
             .map(Scenario::overrides)
             .unwrap_or_default(),
+        currency: scenarios.first().and_then(|s| s.economics.currency.clone()),
         scenarios: out,
         inputs: scenarios
             .iter()

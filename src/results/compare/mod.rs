@@ -76,7 +76,11 @@ pub fn check_distinct(files: &[PathBuf]) -> Result<()> {
 ///
 /// The whole folder, run folders included, is written into a temporary folder
 /// beside `dir` and replaces it at the end ([`Staging`]), under `dir`'s lock.
+///
+/// Scenarios in different currencies are refused (exit 2) before anything runs:
+/// their money cannot be compared ([`crate::scenario::common_currency`]).
 pub fn compare(scenarios: &[Scenario], dir: &Path, options: RunOptions) -> Result<Comparison> {
+    crate::scenario::common_currency(scenarios)?;
     struct Release<'a>(&'a Path);
     impl Drop for Release<'_> {
         fn drop(&mut self) {
@@ -155,6 +159,7 @@ fn compare_into(
         true => title,
         false => format!("{title}, with {}", comparison.overrides.join(", ")),
     };
-    plots::comparison(dir, &title, &series)?;
+    let money = crate::scenario::money_unit(comparison.currency.as_deref());
+    plots::comparison(dir, &title, money, &series)?;
     Ok(comparison)
 }

@@ -67,12 +67,13 @@ const TABLE_CHANNELS: usize = 12;
 
 /// The short table printed on stdout.
 pub fn table(c: &Comparison) -> String {
+    let money = crate::scenario::money_unit(c.currency.as_deref());
     let mut rows: Vec<[String; 7]> = vec![[
         "scenario".into(),
         "conversions (95% CI)".into(),
         "aware".into(),
-        "cost".into(),
-        "per 1,000".into(),
+        format!("cost ({money})"),
+        format!("per 1,000 {money}"),
         "ROI".into(),
         "vs first: conversions (95% CI), beats first".into(),
     ]];

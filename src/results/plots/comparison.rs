@@ -6,7 +6,7 @@ use super::marks::{draw_marker, draw_whisker, local, Marker};
 use super::title::{draw_title, ellipsize, text_width};
 use super::{
     band, draw_axes, fine_tick, plot_error, render, top, x_extent, BAND_LABEL, CI_LABEL, CURVE,
-    FONT, MONEY, PALETTE, SIZE,
+    FONT, PALETTE, SIZE,
 };
 use crate::error::Result;
 use crate::results::aggregate::CurveRow;
@@ -30,10 +30,17 @@ pub struct ComparedSeries<'a> {
 /// `comparison.png` / `.svg`: every scenario's conversion curve with its band, one
 /// colour each (all bands under all lines); beside it, conversions per 1,000 spent
 /// as dots with 95% CI whiskers, one labelled row per scenario; one legend below.
-pub fn comparison(dir: &Path, title: &str, series: &[ComparedSeries<'_>]) -> Result<()> {
+/// `money` labels the spending ("conversions per 1,000 EUR spent").
+pub fn comparison(
+    dir: &Path,
+    title: &str,
+    money: &str,
+    series: &[ComparedSeries<'_>],
+) -> Result<()> {
     fn draw<DB: DrawingBackend>(
         root: DrawingArea<DB, Shift>,
         title: &str,
+        money: &str,
         series: &[ComparedSeries<'_>],
     ) -> Result<()> {
         root.fill(&WHITE).map_err(plot_error)?;
@@ -98,15 +105,15 @@ pub fn comparison(dir: &Path, title: &str, series: &[ComparedSeries<'_>]) -> Res
                 ))
                 .map_err(plot_error)?;
         }
-        per_thousand_panel(&root, &right, series)?;
+        per_thousand_panel(&root, &right, money, series)?;
         draw_legend(&legend, &entries, 18)?;
         root.present().map_err(plot_error)
     }
     render(
         dir,
         "comparison",
-        |root| draw(root, title, series),
-        |root| draw(root, title, series),
+        |root| draw(root, title, money, series),
+        |root| draw(root, title, money, series),
     )
 }
 
@@ -115,6 +122,7 @@ pub fn comparison(dir: &Path, title: &str, series: &[ComparedSeries<'_>]) -> Res
 fn per_thousand_panel<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
     area: &DrawingArea<DB, Shift>,
+    money: &str,
     series: &[ComparedSeries<'_>],
 ) -> Result<()> {
     let k = series.len().max(1);
@@ -147,7 +155,10 @@ fn per_thousand_panel<DB: DrawingBackend>(
         .map_err(plot_error)?;
     panel
         .configure_mesh()
-        .x_desc(format!("conversions per 1,000 {MONEY} spent"))
+        .x_desc(format!(
+            "conversions per 1,000 {} spent",
+            crate::error::escape_controls(money)
+        ))
         .x_label_formatter(&fine_tick)
         .x_labels(6)
         .y_labels(0)

@@ -5,7 +5,7 @@
 use super::legend::{draw_legend, with_legend_strip, Entry, Key};
 use super::marks::Marker;
 use super::title::draw_title;
-use super::{plot_error, render, tick, CI_LABEL, CURVE, FONT, MONEY, PALETTE};
+use super::{plot_error, render, tick, CI_LABEL, CURVE, FONT, PALETTE};
 use crate::error::Result;
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -25,10 +25,11 @@ pub struct FrontierPoint {
 }
 
 /// `frontier.png` / `.svg` in `dir`: the points as a step up to `budget`, the
-/// `plan` (its budget and mean) as a ringed dot.
+/// `plan` (its budget and mean) as a ringed dot; `money` labels the budget axis.
 pub fn frontier(
     dir: &Path,
     title: &str,
+    money: &str,
     points: &[FrontierPoint],
     budget: f64,
     plan: (f64, f64),
@@ -36,6 +37,7 @@ pub fn frontier(
     fn draw<DB: DrawingBackend>(
         root: DrawingArea<DB, Shift>,
         title: &str,
+        money: &str,
         points: &[FrontierPoint],
         budget: f64,
         plan: (f64, f64),
@@ -86,7 +88,7 @@ pub fn frontier(
             .map_err(plot_error)?;
         chart
             .configure_mesh()
-            .x_desc(format!("budget ({MONEY})"))
+            .x_desc(format!("budget ({})", crate::error::escape_controls(money)))
             .y_desc("conversions (consumers)")
             .x_label_formatter(&tick)
             .y_label_formatter(&tick)
@@ -124,7 +126,7 @@ pub fn frontier(
     render(
         dir,
         "frontier",
-        |root| draw(root, title, points, budget, plan),
-        |root| draw(root, title, points, budget, plan),
+        |root| draw(root, title, money, points, budget, plan),
+        |root| draw(root, title, money, points, budget, plan),
     )
 }

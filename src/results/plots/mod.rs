@@ -12,7 +12,8 @@
 //!   interval whiskers ("95% CI of the mean");
 //! - titles are shrunk, wrapped onto two lines or ended with an ellipsis to fit the
 //!   image (`draw_title`);
-//! - money is labelled in [`MONEY`];
+//! - money is labelled in the scenario's currency (`Economics::unit`: its
+//!   `currency`, or "units"), passed to each figure that shows money;
 //! - bands are drawn before every line, so no band tints a line;
 //! - lines have even stroke widths: plotters' bitmap backend rounds the two ends
 //!   of a wide line differently from its middle when half the width is fractional,
@@ -65,10 +66,6 @@ use std::sync::Once;
 
 /// Width and height of every figure, in pixels.
 pub const SIZE: (u32, u32) = (1200, 800);
-
-/// The unit of every cost, ROI and "per 1,000 spent" on a figure. Scenarios have
-/// no currency yet; a later `currency` key replaces this one constant.
-pub const MONEY: &str = "units of money";
 
 pub(crate) const FONT: &str = "sans-serif";
 

@@ -1,6 +1,8 @@
 //! The report of a break-even folder (`breakeven.json`).
 
-use super::{command, common_flags, figure, inputs, parse, InputJson, Page, Table};
+use super::{
+    command, common_flags, figure, inputs, metric_label, parse, unit, InputJson, Page, Table,
+};
 use crate::error::Result;
 use crate::results::sweep::axis_number;
 use serde::Deserialize;
@@ -30,6 +32,8 @@ struct Breakeven {
     ci95_high: Option<f64>,
     reason: Option<String>,
     metric: String,
+    #[serde(default)]
+    currency: Option<String>,
     a_mean: f64,
     a_ci95_low: f64,
     a_ci95_high: f64,
@@ -51,6 +55,18 @@ struct Breakeven {
     inputs: Vec<InputJson>,
 }
 
+impl Breakeven {
+    /// The metric as shown: with its currency when it is money.
+    fn shown(&self) -> String {
+        metric_label(&self.metric, unit(&self.currency))
+    }
+
+    /// The solved key as shown: with its currency when it is money.
+    fn key_shown(&self) -> String {
+        crate::scenario::field_label(&self.key, unit(&self.currency))
+    }
+}
+
 /// A CI end as `wom breakeven` prints it.
 fn end(v: Option<f64>) -> String {
     v.map_or("open (beyond the range)".to_string(), axis_number)
@@ -61,10 +77,10 @@ fn headline(r: &Breakeven) -> String {
         Some(v) => format!(
             "“{}” matches the mean {} of “{}” ({}) at {} = {} (95% CI {} to {}).",
             r.b.name,
-            r.metric,
+            r.shown(),
             r.a.name,
             axis_number(r.a_mean),
-            r.key,
+            r.key_shown(),
             axis_number(v),
             end(r.ci95_low),
             end(r.ci95_high)
@@ -87,7 +103,7 @@ pub(super) fn page(dir: &Path, text: &str) -> Result<Page> {
         format!(
             "“{}”: mean {} {} (95% CI {} to {})",
             r.a.name,
-            r.metric,
+            r.shown(),
             axis_number(r.a_mean),
             axis_number(r.a_ci95_low),
             axis_number(r.a_ci95_high)
@@ -106,7 +122,7 @@ pub(super) fn page(dir: &Path, text: &str) -> Result<Page> {
         "searched",
         format!(
             "{} = {} to {}",
-            r.key,
+            r.key_shown(),
             axis_number(r.range[0]),
             axis_number(r.range[1])
         ),
@@ -126,15 +142,16 @@ pub(super) fn page(dir: &Path, text: &str) -> Result<Page> {
     page.figures.push(figure(
         dir,
         "breakeven",
-        &format!("B's mean {} minus A's against {}, with 95% CIs, and the break-even", r.metric, r.key),
+        &format!("B's mean {} minus A's against {}, with 95% CIs, and the break-even", r.shown(), r.key_shown()),
         "Each point is one evaluation of B; whiskers are the 95% CI of the difference from A. The break-even is where the difference crosses 0.",
     ));
+    let key_head = r.key_shown();
     let mut table = Table::new(
         "evaluations",
         format!("Every evaluation of B, by {}", r.key),
         &[
-            r.key.as_str(),
-            &format!("B's mean {}", r.metric),
+            key_head.as_str(),
+            &format!("B's mean {}", r.shown()),
             "B − A (95% CI)",
             "B better in (share of replicates)",
         ],

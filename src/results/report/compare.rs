@@ -1,7 +1,7 @@
 //! The report of a comparison folder (`comparison.json`).
 
 use super::run::{channels_table, Channel};
-use super::{command, common_flags, figure, inputs, opt, parse, InputJson, Page, Table};
+use super::{command, common_flags, figure, inputs, opt, parse, unit, InputJson, Page, Table};
 use crate::error::Result;
 use serde::Deserialize;
 use std::path::Path;
@@ -48,6 +48,8 @@ struct Comparison {
     wom_version: String,
     #[serde(default)]
     overrides: Vec<String>,
+    #[serde(default)]
+    currency: Option<String>,
     scenarios: Vec<Scenario>,
     #[serde(default)]
     inputs: Vec<InputJson>,
@@ -132,13 +134,14 @@ pub(super) fn page(dir: &Path, text: &str) -> Result<Page> {
             .collect::<Vec<_>>()
             .join(", "),
     );
+    let money = unit(&c.currency);
     page.figures.push(figure(
         dir,
         "comparison",
-        "Conversions over time of every scenario (mean line, 5–95% of replicates as a band), and conversions per 1,000 units of money spent with their 95% CI",
-        "Left: each scenario's mean conversions with the band where 90% of its replicates lie. Right: conversions per 1,000 spent, dot = mean, whiskers = 95% CI of the mean.",
+        &format!("Conversions over time of every scenario (mean line, 5–95% of replicates as a band), and conversions per 1,000 {money} spent with their 95% CI"),
+        &format!("Left: each scenario's mean conversions with the band where 90% of its replicates lie. Right: conversions per 1,000 {money} spent, dot = mean, whiskers = 95% CI of the mean."),
     ));
-    let money = crate::results::plots::MONEY;
+    let per_thousand = format!("per 1,000 {money}");
     let mut table = Table::new(
         "comparison",
         format!(
@@ -150,7 +153,7 @@ pub(super) fn page(dir: &Path, text: &str) -> Result<Page> {
             "conversions (95% CI)",
             "aware",
             "cost",
-            "per 1,000",
+            &per_thousand,
             "ROI",
             "vs reference: conversions (95% CI)",
             "pairing",

@@ -395,9 +395,23 @@ fn common_flags(words: &mut Vec<String>, overrides: &[String], dir: &Path) {
     words.push(parent.display().to_string());
 }
 
-/// Money as the commands print it, with its unit.
-fn money(v: f64) -> String {
-    format!("{v:.2} {}", crate::results::plots::MONEY)
+/// Money as the commands print it, with its currency (`unit`, see [`unit`]).
+fn money(v: f64, unit: &str) -> String {
+    format!("{v:.2} {unit}")
+}
+
+/// A metric's name with its unit when it is money: "profit (EUR)".
+fn metric_label(metric: &str, unit: &str) -> String {
+    match metric {
+        "profit" => format!("profit ({unit})"),
+        other => other.to_string(),
+    }
+}
+
+/// The label of money of an output file's `currency` field: the currency, or
+/// "units" when it is null or absent (a folder written before currencies).
+fn unit(currency: &Option<String>) -> &str {
+    crate::scenario::money_unit(currency.as_deref())
 }
 
 fn opt(v: Option<f64>, f: impl Fn(f64) -> String) -> String {

@@ -1,6 +1,6 @@
 //! The report of an optimisation folder (`optimize.json`, `wom optimize`).
 
-use super::{command, common_flags, figure, inputs, money, parse, InputJson, Page, Table};
+use super::{command, common_flags, figure, inputs, money, parse, unit, InputJson, Page, Table};
 use crate::error::Result;
 use serde::Deserialize;
 use std::path::Path;
@@ -61,6 +61,8 @@ struct Optimize {
     file: String,
     metric: String,
     budget: f64,
+    #[serde(default)]
+    currency: Option<String>,
     levels: u32,
     exhaustive_limit: u64,
     seed: u64,
@@ -88,11 +90,16 @@ impl Optimize {
     fn profit(&self) -> bool {
         self.metric == "profit"
     }
-}
 
-/// The budget as `wom optimize` prints it, with its unit.
-fn budget(b: f64) -> String {
-    format!("{b} {}", crate::results::plots::MONEY)
+    /// The label of its money.
+    fn unit(&self) -> &str {
+        unit(&self.currency)
+    }
+
+    /// The budget as `wom optimize` prints it, with its currency.
+    fn budget(&self) -> String {
+        format!("{} {}", self.budget, self.unit())
+    }
 }
 
 /// `n` things, in the plural unless one.
@@ -131,15 +138,18 @@ fn headline(r: &Optimize) -> String {
     let c = &p.conversions;
     let mut text = format!(
         "The best plan found for a budget of {} wins {:.1} customers (95% CI {:.1} to {:.1})",
-        budget(r.budget),
+        r.budget(),
         c.mean,
         c.ci95_low,
         c.ci95_high
     );
     if r.profit() {
         text.push_str(&format!(
-            " for a profit of {:.2} (95% CI {:.2} to {:.2})",
-            p.metric.mean, p.metric.ci95_low, p.metric.ci95_high
+            " for a profit of {:.2} {} (95% CI {:.2} to {:.2})",
+            p.metric.mean,
+            r.unit(),
+            p.metric.ci95_low,
+            p.metric.ci95_high
         ));
     }
     match (&r.best_single, &r.versus_single) {
@@ -147,9 +157,14 @@ fn headline(r: &Optimize) -> String {
             text.push_str("; it buys one channel only, so it is also the best single-channel plan");
         }
         (Some(_), Some(d)) => {
-            let unit = if r.profit() { " profit" } else { "" };
+            // "12.00 EUR more profit", "3.40 more" (customers).
+            let (unit, profit) = if r.profit() {
+                (format!(" {}", r.unit()), " profit")
+            } else {
+                (String::new(), "")
+            };
             text.push_str(&format!(
-                ", {:.2} {}{unit} than the best single channel ({} 95% CI {:+.2} to {:+.2}; the plan does better in {:.0}% of replicates)",
+                ", {:.2}{unit} {}{profit} than the best single channel ({} 95% CI {:+.2} to {:+.2}; the plan does better in {:.0}% of replicates)",
                 d.mean.abs(),
                 if d.mean < 0.0 { "less" } else { "more" },
                 if d.paired { "paired" } else { "Welch" },
@@ -171,9 +186,9 @@ fn purchases(r: &Optimize) -> Table {
         "plan",
         format!(
             "The plan's purchases: every channel of the menu, what the plan buys of it and at what cost (money in {}); {:.2} of the budget of {} spent",
-            crate::results::plots::MONEY,
+            r.unit(),
             r.plan.cost,
-            r.budget
+            r.budget()
         ),
         &["channel", "kind", "in the plan", "cost", "on the menu"],
     )
@@ -215,7 +230,7 @@ fn frontier(r: &Optimize) -> Table {
         "frontier",
         format!(
             "The best mix found at each budget: a row where it improves, holding until the next (money in {})",
-            crate::results::plots::MONEY
+            r.unit()
         ),
         &head,
     )
@@ -246,7 +261,7 @@ fn steps(r: &Optimize) -> Table {
         "greedy",
         format!(
             "Greedy's steps: each takes the affordable purchase with the largest gain per unit of cost (money in {})",
-            crate::results::plots::MONEY
+            r.unit()
         ),
         &[
             "step",
@@ -281,7 +296,7 @@ fn steps(r: &Optimize) -> Table {
 pub(super) fn page(dir: &Path, text: &str) -> Result<Page> {
     let r: Optimize = parse(dir, "optimize.json", text)?;
     let mut page = Page::new(
-        format!("{}: the best plan within {}", r.scenario, budget(r.budget)),
+        format!("{}: the best plan within {}", r.scenario, r.budget()),
         headline(&r),
     );
     let creators = r.menu.iter().filter(|c| c.kind == "creator").count();
@@ -299,10 +314,10 @@ pub(super) fn page(dir: &Path, text: &str) -> Result<Page> {
     page.fact(
         "plan",
         format!(
-            "{}: cost {:.2} of {}",
+            "{}: cost {} of {}",
             r.plan.description,
-            r.plan.cost,
-            budget(r.budget)
+            money(r.plan.cost, r.unit()),
+            r.budget()
         ),
     );
     if let Some(s) = &r.best_single {
@@ -311,7 +326,7 @@ pub(super) fn page(dir: &Path, text: &str) -> Result<Page> {
             format!(
                 "{}: cost {}; {} {:.2} (95% CI {:.2} to {:.2})",
                 s.description,
-                money(s.cost),
+                money(s.cost, r.unit()),
                 r.metric,
                 s.metric.mean,
                 s.metric.ci95_low,
@@ -331,7 +346,7 @@ pub(super) fn page(dir: &Path, text: &str) -> Result<Page> {
         "frontier",
         &format!(
             "Best conversions found at each budget up to {}, with the 95% CI of the mean",
-            budget(r.budget)
+            r.budget()
         ),
         "The step is the best mix found at each budget (it holds until the next step); the band is the 95% confidence interval of the mean conversions of each step's mix; the ringed point is the plan for the whole budget.",
     ));

@@ -1,6 +1,8 @@
 //! The report of a run folder (`summary.json`).
 
-use super::{command, common_flags, figure, inputs, money, opt, parse, InputJson, Page, Table};
+use super::{
+    command, common_flags, figure, inputs, money, opt, parse, unit, InputJson, Page, Table,
+};
 use crate::error::Result;
 use serde::Deserialize;
 use std::path::Path;
@@ -23,6 +25,8 @@ pub(super) struct Finals {
 
 #[derive(Debug, Deserialize)]
 struct Economics {
+    #[serde(default)]
+    currency: Option<String>,
     cost: f64,
     influencer_fee: f64,
     advocate_incentives: f64,
@@ -137,10 +141,11 @@ pub(super) fn page(dir: &Path, text: &str) -> Result<Page> {
     );
     page.description = Some(s.resolved_scenario.description.clone()).filter(|d| !d.is_empty());
     let e = &s.economics;
-    page.fact("cost", money(e.cost));
+    let unit = unit(&e.currency);
+    page.fact("cost", money(e.cost, unit));
     page.fact(
         "cost per conversion",
-        opt(e.cost_per_conversion, |v| format!("{v:.2}")),
+        opt(e.cost_per_conversion, |v| money(v, unit)),
     );
     page.fact("ROI", opt(e.roi, |v| format!("{v:.2}")));
     page.fact(
@@ -189,7 +194,7 @@ pub(super) fn page(dir: &Path, text: &str) -> Result<Page> {
     page.tables.push(results);
     let mut economics = Table::new(
         "economics",
-        format!("Economics (money in {})", crate::results::plots::MONEY),
+        format!("Economics (money in {unit})"),
         &["item", "value"],
     );
     for (name, value) in [
@@ -231,7 +236,7 @@ pub(super) fn page(dir: &Path, text: &str) -> Result<Page> {
     if !s.channels.is_empty() {
         page.tables.push(channels_table(
             "channels",
-            format!("Channels (money in {})", crate::results::plots::MONEY),
+            format!("Channels (money in {unit})"),
             &s.channels,
         ));
     }

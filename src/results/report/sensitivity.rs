@@ -1,6 +1,8 @@
 //! The report of a sensitivity folder (`sensitivity.json`).
 
-use super::{command, common_flags, figure, inputs, parse, InputJson, Page, Table};
+use super::{
+    command, common_flags, figure, inputs, metric_label, parse, unit, InputJson, Page, Table,
+};
 use crate::error::Result;
 use serde::Deserialize;
 use std::path::Path;
@@ -44,6 +46,8 @@ struct Against {
 struct Sensitivity {
     scenario: String,
     metric: String,
+    #[serde(default)]
+    currency: Option<String>,
     samples: u64,
     design_evaluations: u64,
     replicates: u64,
@@ -58,6 +62,13 @@ struct Sensitivity {
     overrides: Vec<String>,
     #[serde(default)]
     inputs: Vec<InputJson>,
+}
+
+impl Sensitivity {
+    /// The metric as shown: with its currency when it is money.
+    fn shown(&self) -> String {
+        metric_label(&self.metric, unit(&self.currency))
+    }
 }
 
 /// A distribution as one line: `uniform low = 0.15, high = 0.45`.
@@ -84,7 +95,7 @@ fn headline(r: &Sensitivity) -> String {
             "Of {} uncertain assumptions, {} moves {} most (total Sobol' index {:.3}, 95% CI {:.3} to {:.3}); ",
             r.keys.len(),
             k.key,
-            r.metric,
+            r.shown(),
             k.st,
             k.st_ci95_low,
             k.st_ci95_high
@@ -93,7 +104,10 @@ fn headline(r: &Sensitivity) -> String {
     };
     text.push_str(&format!(
         "as they all vary, the mean {} is {:.2} (95% CI {:.2} to {:.2})",
-        r.metric, d.mean, d.ci95_low, d.ci95_high
+        r.shown(),
+        d.mean,
+        d.ci95_low,
+        d.ci95_high
     ));
     if let Some(a) = &r.against {
         text.push_str(&format!(
@@ -108,13 +122,13 @@ fn headline(r: &Sensitivity) -> String {
 pub(super) fn page(dir: &Path, text: &str) -> Result<Page> {
     let r: Sensitivity = parse(dir, "sensitivity.json", text)?;
     let mut page = Page::new(
-        format!("{}: which assumption moves {}", r.scenario, r.metric),
+        format!("{}: which assumption moves {}", r.scenario, r.shown()),
         headline(&r),
     );
     let d = &r.distribution;
     page.fact(
         "at the file's own values",
-        format!("{} {:.2}", r.metric, r.base),
+        format!("{} {:.2}", r.shown(), r.base),
     );
     page.fact(
         "over the samples",
@@ -148,7 +162,7 @@ pub(super) fn page(dir: &Path, text: &str) -> Result<Page> {
     page.figures.push(figure(
         dir,
         "tornado",
-        &format!("Tornado: {} with each assumption at its 5% and 95% quantile, the others at the file's values", r.metric),
+        &format!("Tornado: {} with each assumption at its 5% and 95% quantile, the others at the file's values", r.shown()),
         "Each bar spans the metric from the assumption's 5% quantile to its 95% quantile; longer bars move the answer more.",
     ));
     page.figures.push(figure(
@@ -156,7 +170,7 @@ pub(super) fn page(dir: &Path, text: &str) -> Result<Page> {
         "uncertainty",
         &format!(
             "Distribution of {} when every assumption varies jointly",
-            r.metric
+            r.shown()
         ),
         "How the answer is spread when all uncertain assumptions are drawn together.",
     ));
@@ -178,7 +192,7 @@ pub(super) fn page(dir: &Path, text: &str) -> Result<Page> {
     .text_columns(&[1]);
     for k in &r.keys {
         table.row(
-            k.key.clone(),
+            crate::scenario::field_label(&k.key, unit(&r.currency)),
             vec![
                 distribution(&k.distribution),
                 format!("{:.4}", k.low),

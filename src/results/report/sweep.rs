@@ -1,6 +1,8 @@
 //! The report of a sweep folder (`sweep.json`).
 
-use super::{command, common_flags, figure, inputs, opt, parse, InputJson, Page, Table};
+use super::{
+    command, common_flags, figure, inputs, metric_label, opt, parse, unit, InputJson, Page, Table,
+};
 use crate::error::Result;
 use crate::results::sweep::value_cell;
 use serde::Deserialize;
@@ -37,6 +39,8 @@ struct Sweep {
     replicates: u64,
     #[serde(default)]
     overrides: Vec<String>,
+    #[serde(default)]
+    currency: Option<String>,
     population_built_once: bool,
     against: Option<Against>,
     points: Vec<Point>,
@@ -76,7 +80,7 @@ fn headline(s: &Sweep) -> String {
         s.points.len(),
         s.scenario,
         at(&s.keys, p),
-        s.metric
+        metric_label(&s.metric, unit(&s.currency))
     );
     if let (Some(a), Some(d), Some(dl), Some(dh), Some(pb)) = (
         &s.against,
@@ -137,8 +141,14 @@ pub(super) fn page(dir: &Path, text: &str) -> Result<Page> {
         )
     };
     page.figures.push(figure(dir, "sweep", &title, caption));
-    let mut head: Vec<&str> = s.keys.iter().map(String::as_str).collect();
-    let metric_head = format!("{} mean (95% CI)", s.metric);
+    let money = unit(&s.currency);
+    let key_heads: Vec<String> = s
+        .keys
+        .iter()
+        .map(|k| crate::scenario::field_label(k, money))
+        .collect();
+    let mut head: Vec<&str> = key_heads.iter().map(String::as_str).collect();
+    let metric_head = format!("{} mean (95% CI)", metric_label(&s.metric, money));
     head.push(&metric_head);
     head.extend(["conversions", "cost", "ROI"]);
     if s.against.is_some() {
@@ -146,10 +156,7 @@ pub(super) fn page(dir: &Path, text: &str) -> Result<Page> {
     }
     let mut table = Table::new(
         "points",
-        format!(
-            "Every point of the sweep (money in {})",
-            crate::results::plots::MONEY
-        ),
+        format!("Every point of the sweep (money in {money})"),
         &head,
     );
     for p in &s.points {

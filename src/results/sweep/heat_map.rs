@@ -89,7 +89,7 @@ pub(super) fn heat_map(dir: &Path, report: &SweepReport, title: &str) -> Result<
         let colour = |v: f64| colour_at(stops, (v - zmin) / (zmax - zmin));
         let z_label = match against {
             Some(a) => format!("P({} better than {})", report.metric.name(), a.name),
-            None => format!("{}, mean", metric_label(report.metric)),
+            None => format!("{}, mean", metric_label(report.metric, report.unit())),
         };
         let entries = match against {
             Some(_) => vec![Entry::new(
@@ -129,8 +129,8 @@ pub(super) fn heat_map(dir: &Path, report: &SweepReport, title: &str) -> Result<
         chart
             .configure_mesh()
             .disable_mesh()
-            .x_desc(report.keys[0].as_str())
-            .y_desc(report.keys[1].as_str())
+            .x_desc(report.key_label(0))
+            .y_desc(report.key_label(1))
             .x_labels(cols.min(25) + 1)
             .y_labels(rows.min(25) + 1)
             .x_label_formatter(&|v| seg_label(&col_labels, v))

@@ -113,8 +113,8 @@ pub(super) fn line_figure(dir: &Path, report: &SweepReport, title: &str) -> Resu
         };
         chart
             .configure_mesh()
-            .x_desc(report.keys[0].as_str())
-            .y_desc(metric_label(report.metric))
+            .x_desc(report.key_label(0))
+            .y_desc(metric_label(report.metric, report.unit()))
             .x_labels(if numeric { 10 } else { labels.len() * 2 + 1 })
             .x_label_formatter(&x_label)
             .y_label_formatter(&|v| axis_number(*v))

@@ -35,7 +35,7 @@ pub struct Against {
     pub metric_ci95_high: Option<f64>,
     /// Its mean final conversions.
     pub conversions_mean: f64,
-    /// Its cost, in units of money.
+    /// Its cost, in the sweep's currency.
     pub cost: f64,
     /// Its ROI, as `summary.json` computes it; null without a cost.
     pub roi_mean: Option<f64>,
@@ -58,7 +58,7 @@ pub struct Point {
     pub adopters_mean: f64,
     /// Mean final aware consumers.
     pub aware_mean: f64,
-    /// The point's cost, in units of money.
+    /// The point's cost, in the sweep's currency.
     pub cost: f64,
     /// (value × mean conversions − cost) / cost, as `summary.json`; null without a cost.
     pub roi_mean: Option<f64>,
@@ -105,6 +105,9 @@ pub struct SweepReport {
     pub steps: u32,
     /// Command-line overrides applied to every point (and to the reference).
     pub overrides: Vec<String>,
+    /// The currency of every cost and profit (the points and the reference share
+    /// it); null when the scenario names none (money in "units").
+    pub currency: Option<String>,
     /// The population was built once for every point (no varied key changes it).
     pub population_built_once: bool,
     /// The reference scenario of `--against` (null without one).
@@ -201,12 +204,24 @@ fn write_into(dir: &Path, report: &SweepReport, title: &str) -> Result<()> {
     }
 }
 
-/// The metric's axis label.
-pub fn metric_label(metric: Metric) -> String {
+impl SweepReport {
+    /// The label of its money: its currency, or "units".
+    pub fn unit(&self) -> &str {
+        crate::scenario::money_unit(self.currency.as_deref())
+    }
+
+    /// The axis label of its key `i`, with the currency when the key is money.
+    pub fn key_label(&self, i: usize) -> String {
+        crate::scenario::field_label(&self.keys[i], self.unit())
+    }
+}
+
+/// The metric's axis label, money in `unit`.
+pub fn metric_label(metric: Metric, unit: &str) -> String {
     match metric {
         Metric::Conversions => "conversions (consumers)".into(),
         Metric::Roi => "ROI ((value − cost) / cost)".into(),
-        Metric::Profit => format!("profit ({})", crate::results::plots::MONEY),
+        Metric::Profit => format!("profit ({unit})"),
     }
 }
 

@@ -13,6 +13,47 @@ pub(super) fn market(c: &mut Checker<'_>, raw: RawMarket) -> Market {
     }
 }
 
+/// `[economics]`: the margin of a conversion and the currency of all money.
+pub(super) fn economics(c: &mut Checker<'_>, raw: RawEconomics) -> Economics {
+    Economics {
+        value_per_conversion: c.money("economics.value_per_conversion", raw.value_per_conversion),
+        currency: raw.currency.and_then(|text| currency(c, text)),
+    }
+}
+
+/// A currency label: 1 to [`CURRENCY_MAX_CHARS`] characters, none a control
+/// character, no space at either end (it is printed after amounts and inside
+/// labels such as "cost (EUR)").
+fn currency(c: &mut Checker<'_>, text: String) -> Option<String> {
+    let chars = text.chars().count();
+    let problem = if chars == 0 {
+        Some("is empty")
+    } else if chars > CURRENCY_MAX_CHARS {
+        Some("is too long")
+    } else if text.chars().any(char::is_control) {
+        Some("has a control character")
+    } else if text.trim() != text {
+        Some("starts or ends with a space")
+    } else {
+        None
+    };
+    match problem {
+        None => Some(text),
+        Some(why) => {
+            c.error_help(
+                "economics.currency",
+                format!(
+                    "{why} (\"{}\"); allowed: a label of 1 to {CURRENCY_MAX_CHARS} characters, \
+                     no control characters, no space at either end, e.g. \"USD\", \"EUR\" or \"€\"",
+                    crate::error::echo(&text)
+                ),
+                "leave `currency` out to show money in \"units\"".into(),
+            );
+            None
+        }
+    }
+}
+
 /// `[engagement]`: the given bands, or the default table.
 pub(super) fn engagement(c: &mut Checker<'_>, raw: Option<RawEngagement>) -> Engagement {
     let default = || Engagement {
