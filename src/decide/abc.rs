@@ -34,6 +34,10 @@
 //! can key the model's own streams by them. Candidates are simulated in parallel
 //! in batches whose size depends only on earlier results, and accepted in
 //! candidate order, so the same particles come out whatever the thread count.
+//! Under MPI (`sim::distribute`) each rank simulates one contiguous block of
+//! every batch (generation 0's prior draws included) and every rank gets the
+//! whole batch back in candidate order, so every rank takes the same steps and
+//! the particles are the same for any number of ranks too.
 //!
 //! Every simulation gets its own random numbers: the acceptance probability is an
 //! expectation over the model's randomness, so sharing one set of random numbers
@@ -45,11 +49,13 @@ use crate::decide::special::normal_quantile;
 use crate::decide::uncertain::Uncertain;
 use crate::error::{Result, WomError};
 use crate::rng::{self, Stream, WomRng};
+use crate::sim::distribute::{self, Record, Words};
 use crate::statistics::weighted_quantile;
 use indicatif::ProgressBar;
 use rand::RngCore;
 use rayon::prelude::*;
 use serde::Serialize;
+use std::ops::Range;
 
 /// The tuning knobs of [`abc_smc`] (docs/calibration.md).
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -257,29 +263,28 @@ where
 
     // Generation 0: the prior.
     progress.set_message("generation 0 (prior)");
-    let prior_draws: Vec<Result<(Vec<f64>, Vec<f64>)>> = (0..n as u64)
-        .into_par_iter()
-        .map(|c| {
-            let mut rng = candidate_stream(options.seed, 0, c);
-            let theta: Vec<f64> = priors
-                .iter()
-                .map(|d| d.quantile(open_unit(&mut rng)))
-                .collect();
-            let mut distances = vec![0.0; m];
-            simulate(
-                &theta,
-                CandidateId {
-                    generation: 0,
-                    candidate: c,
-                },
-                &mut distances,
-            )?;
-            Ok((theta, distances))
-        })
-        .collect();
+    let prior_draws = proposals(0..n as u64, k, m, |c| {
+        let mut rng = candidate_stream(options.seed, 0, c);
+        let theta: Vec<f64> = priors
+            .iter()
+            .map(|d| d.quantile(open_unit(&mut rng)))
+            .collect();
+        let mut distances = vec![0.0; m];
+        simulate(
+            &theta,
+            CandidateId {
+                generation: 0,
+                candidate: c,
+            },
+            &mut distances,
+        )?;
+        Ok(Proposal::inside(theta, distances))
+    })?;
     let mut current: Vec<(Particle, Vec<f64>)> = Vec::with_capacity(n);
     for (c, draw) in prior_draws.into_iter().enumerate() {
-        let (theta, distances) = draw?;
+        let Proposal {
+            theta, distances, ..
+        } = draw;
         let distance = distances.iter().sum::<f64>() / m as f64;
         current.push((
             Particle {
@@ -327,30 +332,32 @@ where
             let wanted = (n - accepted.len()) as f64;
             let rate = (rate_estimate * options.quantile).max(options.min_acceptance);
             let batch = ((wanted / rate).ceil() as u64).max(32).min(cap - next);
-            let results: Vec<Result<Option<Draw>>> = (next..next + batch)
-                .into_par_iter()
-                .map(|c| {
-                    let mut rng = candidate_stream(options.seed, g, c);
-                    let parent = pick(&cumulative, &mut rng);
-                    let theta = kernel.perturb(&current[parent].0.theta, &mut rng);
-                    if !in_support(priors, &theta) {
-                        return Ok(None);
-                    }
-                    let mut distances = vec![0.0; m];
-                    simulate(
-                        &theta,
-                        CandidateId {
-                            generation: g,
-                            candidate: c,
-                        },
-                        &mut distances,
-                    )?;
-                    Ok(Some((theta, distances)))
-                })
-                .collect();
+            let results = proposals(next..next + batch, k, m, |c| {
+                let mut rng = candidate_stream(options.seed, g, c);
+                let parent = pick(&cumulative, &mut rng);
+                let theta = kernel.perturb(&current[parent].0.theta, &mut rng);
+                if !in_support(priors, &theta) {
+                    return Ok(Proposal::outside(k, m));
+                }
+                let mut distances = vec![0.0; m];
+                simulate(
+                    &theta,
+                    CandidateId {
+                        generation: g,
+                        candidate: c,
+                    },
+                    &mut distances,
+                )?;
+                Ok(Proposal::inside(theta, distances))
+            })?;
             for (i, r) in results.into_iter().enumerate() {
                 let c = next + i as u64;
-                let Some((theta, distances)) = r? else {
+                let Proposal {
+                    inside: true,
+                    theta,
+                    distances,
+                } = r
+                else {
                     continue;
                 };
                 sims_here += m as u64;
@@ -437,8 +444,86 @@ where
     })
 }
 
-/// A candidate's parameters and the distances of its simulations.
-type Draw = (Vec<f64>, Vec<f64>);
+/// A candidate's parameters and the distances of its simulations, as the ranks
+/// of an MPI job exchange them (`sim::distribute`): 8 + 8 × (k + m) bytes.
+#[derive(Debug, Clone, PartialEq)]
+struct Proposal {
+    /// Whether it fell inside the prior's support (and was simulated).
+    inside: bool,
+    /// Its parameters (zeros when outside: not needed).
+    theta: Vec<f64>,
+    /// The distance of each of its simulations (zeros when outside).
+    distances: Vec<f64>,
+}
+
+impl Proposal {
+    fn inside(theta: Vec<f64>, distances: Vec<f64>) -> Proposal {
+        Proposal {
+            inside: true,
+            theta,
+            distances,
+        }
+    }
+
+    /// A candidate outside the prior, with as many bytes as one inside.
+    fn outside(k: usize, m: usize) -> Proposal {
+        Proposal {
+            inside: false,
+            theta: vec![0.0; k],
+            distances: vec![0.0; m],
+        }
+    }
+}
+
+impl Record for Proposal {
+    fn encode(&self, out: &mut Vec<u8>) {
+        out.extend_from_slice(&u32::from(self.inside).to_le_bytes());
+        out.extend_from_slice(&(self.theta.len() as u32).to_le_bytes());
+        for x in self.theta.iter().chain(&self.distances) {
+            out.extend_from_slice(&x.to_le_bytes());
+        }
+    }
+
+    fn decode(bytes: &[u8]) -> Self {
+        let mut w = Words(bytes);
+        let inside = w.u32() == 1;
+        let k = w.u32() as usize;
+        let theta = (0..k).map(|_| w.f64()).collect();
+        let m = (bytes.len() - 8) / 8 - k;
+        let distances = (0..m).map(|_| w.f64()).collect();
+        Proposal {
+            inside,
+            theta,
+            distances,
+        }
+    }
+}
+
+/// `propose(c)` for every candidate `c` of `candidates`, in candidate order, on
+/// the current rayon pool. Under MPI each rank proposes (and simulates) its own
+/// block of the candidates and every rank gets them all; the exchange is made
+/// here, outside the parallel loop, so every rank makes the same exchanges.
+/// The first failing candidate's error is returned.
+fn proposals(
+    candidates: Range<u64>,
+    k: usize,
+    m: usize,
+    propose: impl Fn(u64) -> Result<Proposal> + Sync,
+) -> Result<Vec<Proposal>> {
+    let first = candidates.start;
+    let n = (candidates.end - candidates.start) as usize;
+    let all = distribute::gather(n, |block| {
+        let made: Vec<Result<Proposal>> = (first + block.start as u64..first + block.end as u64)
+            .into_par_iter()
+            .map(&propose)
+            .collect();
+        made.into_iter().collect()
+    })?;
+    debug_assert!(all
+        .iter()
+        .all(|p| p.theta.len() == k && p.distances.len() == m));
+    Ok(all)
+}
 
 /// Candidate `c` of generation `g`'s own stream.
 fn candidate_stream(seed: u64, generation: usize, candidate: u64) -> WomRng {
@@ -697,6 +782,26 @@ mod tests {
             ..options()
         };
         assert_eq!(normal_mean_fit(&o, 1), normal_mean_fit(&o, 3));
+    }
+
+    #[test]
+    fn proposals_travel_whole_inside_or_outside_the_prior() {
+        for p in [
+            Proposal::inside(vec![0.25, -3.5e-9], vec![1.0, f64::MAX, 0.0]),
+            Proposal::outside(2, 3),
+        ] {
+            let mut bytes = Vec::new();
+            p.encode(&mut bytes);
+            assert_eq!(bytes.len(), 8 + 8 * (2 + 3));
+            assert_eq!(Proposal::decode(&bytes), p);
+        }
+        // One process: every candidate, in order, by its own index.
+        let got = proposals(5..9, 1, 1, |c| {
+            Ok(Proposal::inside(vec![c as f64], vec![0.5]))
+        })
+        .unwrap();
+        let thetas: Vec<f64> = got.iter().map(|p| p.theta[0]).collect();
+        assert_eq!(thetas, [5.0, 6.0, 7.0, 8.0]);
     }
 
     #[test]
