@@ -361,3 +361,120 @@ fn the_network_fit_writes_the_same_files_on_two_and_three_ranks() {
     ]);
     same_files_for_any_rank_count("fit", &args);
 }
+
+/// A scenario on an edge list beside it (`ring.txt`, written by the caller),
+/// with an influencer to buy and priors to fit.
+const ON_EDGE_LIST: &str = r#"
+name = "ring"
+[simulation]
+replicates = 7
+steps = 6
+seed = 3
+[population]
+generator = "edge_list"
+path = "ring.txt"
+[word_of_mouth]
+rule = "cascade"
+reach = 0.5
+trust = 0.9
+conversion = 0.3
+advocacy = 0.5
+[advocates]
+count = 5
+incentive = 2.0
+[[influencer]]
+name = "creator"
+followers = 20
+fee = 30.0
+[economics]
+value_per_conversion = 10.0
+[uncertain]
+"word_of_mouth.conversion" = { low = 0.1, high = 0.5 }
+"word_of_mouth.reach" = { low = 0.2, high = 0.8 }
+"#;
+
+#[test]
+fn a_failure_on_another_rank_stops_every_rank_with_its_message_on_rank_0() {
+    // Rank 1 runs in a folder without the edge list (a node that cannot read
+    // it): whatever the command, rank 0 says so once and every rank exits 1.
+    let Some(binary) = mpi_binary() else {
+        return;
+    };
+    let tmp = tempfile::tempdir().unwrap();
+    let (good, bad) = (tmp.path().join("good"), tmp.path().join("bad"));
+    let ring: String = (0..200)
+        .map(|i| format!("{i} {}\n", (i + 1) % 200))
+        .collect();
+    for dir in [&good, &bad] {
+        std::fs::create_dir_all(dir).unwrap();
+        std::fs::write(dir.join("s.toml"), ON_EDGE_LIST).unwrap();
+        std::fs::write(dir.join("t.toml"), ON_EDGE_LIST).unwrap();
+        std::fs::copy(
+            format!("{}/data/pilot-sales.csv", env!("CARGO_MANIFEST_DIR")),
+            dir.join("data.csv"),
+        )
+        .unwrap();
+    }
+    std::fs::write(good.join("ring.txt"), ring).unwrap();
+    let commands: [&[&str]; 7] = [
+        &["run", "s.toml"],
+        &["compare", "s.toml", "t.toml"],
+        &[
+            "sweep",
+            "s.toml",
+            "--vary",
+            "word_of_mouth.conversion=0.2..0.4:2",
+        ],
+        &[
+            "breakeven",
+            "s.toml",
+            "t.toml",
+            "--solve",
+            "advocates.count",
+        ],
+        &["sensitivity", "s.toml", "--samples", "4"],
+        &[
+            "fit",
+            "s.toml",
+            "data.csv",
+            "--params",
+            "word_of_mouth.conversion",
+            "--particles",
+            "8",
+            "--generations",
+            "2",
+            "--steps",
+            "25",
+        ],
+        &["optimize", "s.toml", "--budget", "40"],
+    ];
+    for command in commands {
+        let mut args: Vec<&str> = command.to_vec();
+        args.extend(["--out", "out", "--quiet"]);
+        // Open MPI's several-programs form: rank 0 in `good`, rank 1 in `bad`.
+        let output = Command::new("mpirun")
+            .arg("--oversubscribe")
+            .args(["-n", "1", "-wdir"])
+            .arg(&good)
+            .arg(binary)
+            .args(&args)
+            .args([":", "-n", "1", "-wdir"])
+            .arg(&bad)
+            .arg(binary)
+            .args(&args)
+            .env("OMPI_ALLOW_RUN_AS_ROOT", "1")
+            .env("OMPI_ALLOW_RUN_AS_ROOT_CONFIRM", "1")
+            .env("OMPI_MCA_btl_vader_single_copy_mechanism", "none")
+            .output()
+            .expect("mpirun starts");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(1), "{command:?}: {stderr}");
+        assert_eq!(
+            stderr.matches("rank 1 of 2 failed").count(),
+            1,
+            "{command:?}: one message, from rank 0: {stderr}"
+        );
+        assert!(stderr.contains("ring.txt"), "{command:?}: {stderr}");
+        assert!(output.stdout.is_empty(), "{command:?}: nothing printed");
+    }
+}
