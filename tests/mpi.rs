@@ -1,7 +1,8 @@
-//! Under `mpirun` (the cargo feature `mpi`, docs/cluster.md), `run`, `sweep` and
-//! `compare` write exactly the files of one process: every file byte for byte,
-//! except the `timing` fields, with 2 ranks and with 3 (which do not divide the
-//! replicates evenly). The single-process files come from the default build, so
+//! Under `mpirun` (the cargo feature `mpi`, docs/cluster.md), `run`, `sweep`,
+//! `compare`, `optimize` and the network `fit` write exactly the files of one
+//! process: every file byte for byte, except the `timing` fields, with 2 ranks
+//! and with 3 (which do not divide the replicates, or a generation's
+//! candidates, evenly). The single-process files come from the default build, so
 //! this also shows that the feature changes nothing else.
 //!
 //! The test builds `wom --features mpi` itself, into `mpi/` inside the target
@@ -272,47 +273,208 @@ fn a_failure_on_rank_0_alone_stops_every_rank_with_one_message() {
     assert!(output.stdout.is_empty(), "nothing printed on stdout");
 }
 
+/// A small menu for `wom optimize`: two creators, a referral programme with an
+/// acceptance curve (a ladder of incentives) and advocates chosen by influence
+/// (every rank chooses them itself), on 3,000 consumers.
+const MENU: &str = r#"
+name = "small menu"
+[simulation]
+replicates = 23
+steps = 8
+seed = 5
+[population]
+generator = "barabasi_albert"
+nodes = 3000
+attach = 3
+[word_of_mouth]
+rule = "cascade"
+reach = 0.3
+trust = 0.9
+conversion = 0.2
+advocacy = 0.4
+[market]
+customers = 0.05
+[[influencer]]
+name = "creator A"
+followers = 600
+fee = 300.0
+[[influencer]]
+name = "creator B"
+followers = 250
+fee = 120.0
+[[advocates]]
+name = "referral"
+pool = "customers"
+acceptance = [[0.0, 0.0], [10.0, 0.4]]
+incentive = 10.0
+[[advocates]]
+name = "influencers"
+count = 10
+choose = "influence"
+incentive = 15.0
+[economics]
+value_per_conversion = 8.0
+"#;
+
 #[test]
-fn commands_not_split_yet_are_refused_under_mpirun() {
-    // `optimize` and the network `fit` do not split their work: under mpirun
-    // they would run once per rank or wait for ranks that never come.
+fn optimize_writes_the_same_files_on_two_and_three_ranks() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("menu.toml");
+    std::fs::write(&file, MENU).unwrap();
+    // Exhaustive (few affordable mixes) and greedy (--levels makes the menu
+    // too big to enumerate), each with its own sequence of exchanges.
+    for (budget, levels) in [("450", "3"), ("600", "100")] {
+        let args = strings(&[
+            "optimize",
+            file.to_str().unwrap(),
+            "--budget",
+            budget,
+            "--levels",
+            levels,
+            "--metric",
+            "profit",
+            "--quiet",
+        ]);
+        same_files_for_any_rank_count(&format!("optimize --budget {budget}"), &args);
+    }
+}
+
+#[test]
+fn the_network_fit_writes_the_same_files_on_two_and_three_ranks() {
+    let args = strings(&[
+        "fit",
+        &scenario("calibrate-pilot.toml"),
+        &format!("{}/data/pilot-sales.csv", env!("CARGO_MANIFEST_DIR")),
+        "--params",
+        "word_of_mouth.conversion,word_of_mouth.advocacy",
+        "--particles",
+        "31",
+        "--per-particle",
+        "2",
+        "--generations",
+        "3",
+        "--set",
+        "population.nodes=4000",
+        "--replicates",
+        "17",
+        "--quiet",
+    ]);
+    same_files_for_any_rank_count("fit", &args);
+}
+
+/// A scenario on an edge list beside it (`ring.txt`, written by the caller),
+/// with an influencer to buy and priors to fit.
+const ON_EDGE_LIST: &str = r#"
+name = "ring"
+[simulation]
+replicates = 7
+steps = 6
+seed = 3
+[population]
+generator = "edge_list"
+path = "ring.txt"
+[word_of_mouth]
+rule = "cascade"
+reach = 0.5
+trust = 0.9
+conversion = 0.3
+advocacy = 0.5
+[advocates]
+count = 5
+incentive = 2.0
+[[influencer]]
+name = "creator"
+followers = 20
+fee = 30.0
+[economics]
+value_per_conversion = 10.0
+[uncertain]
+"word_of_mouth.conversion" = { low = 0.1, high = 0.5 }
+"word_of_mouth.reach" = { low = 0.2, high = 0.8 }
+"#;
+
+#[test]
+fn a_failure_on_another_rank_stops_every_rank_with_its_message_on_rank_0() {
+    // Rank 1 runs in a folder without the edge list (a node that cannot read
+    // it): whatever the command, rank 0 says so once and every rank exits 1.
     let Some(binary) = mpi_binary() else {
         return;
     };
     let tmp = tempfile::tempdir().unwrap();
-    let out = tmp.path().display().to_string();
-    let cases = [
-        strings(&[
-            "optimize",
-            &scenario("tiers/menu.toml"),
-            "--budget",
-            "1000",
-            "--out",
-            &out,
-        ]),
-        strings(&[
+    let (good, bad) = (tmp.path().join("good"), tmp.path().join("bad"));
+    let ring: String = (0..200)
+        .map(|i| format!("{i} {}\n", (i + 1) % 200))
+        .collect();
+    for dir in [&good, &bad] {
+        std::fs::create_dir_all(dir).unwrap();
+        std::fs::write(dir.join("s.toml"), ON_EDGE_LIST).unwrap();
+        std::fs::write(dir.join("t.toml"), ON_EDGE_LIST).unwrap();
+        std::fs::copy(
+            format!("{}/data/pilot-sales.csv", env!("CARGO_MANIFEST_DIR")),
+            dir.join("data.csv"),
+        )
+        .unwrap();
+    }
+    std::fs::write(good.join("ring.txt"), ring).unwrap();
+    let commands: [&[&str]; 7] = [
+        &["run", "s.toml"],
+        &["compare", "s.toml", "t.toml"],
+        &[
+            "sweep",
+            "s.toml",
+            "--vary",
+            "word_of_mouth.conversion=0.2..0.4:2",
+        ],
+        &[
+            "breakeven",
+            "s.toml",
+            "t.toml",
+            "--solve",
+            "advocates.count",
+        ],
+        &["sensitivity", "s.toml", "--samples", "4"],
+        &[
             "fit",
-            &scenario("calibrate-pilot.toml"),
-            &format!("{}/data/pilot-sales.csv", env!("CARGO_MANIFEST_DIR")),
+            "s.toml",
+            "data.csv",
             "--params",
             "word_of_mouth.conversion",
-            "--out",
-            &out,
-        ]),
+            "--particles",
+            "8",
+            "--generations",
+            "2",
+            "--steps",
+            "25",
+        ],
+        &["optimize", "s.toml", "--budget", "40"],
     ];
-    for args in cases {
-        let output = mpirun(binary, 2, &args, tmp.path());
+    for command in commands {
+        let mut args: Vec<&str> = command.to_vec();
+        args.extend(["--out", "out", "--quiet"]);
+        // Open MPI's several-programs form: rank 0 in `good`, rank 1 in `bad`.
+        let output = Command::new("mpirun")
+            .arg("--oversubscribe")
+            .args(["-n", "1", "-wdir"])
+            .arg(&good)
+            .arg(binary)
+            .args(&args)
+            .args([":", "-n", "1", "-wdir"])
+            .arg(&bad)
+            .arg(binary)
+            .args(&args)
+            .env("OMPI_ALLOW_RUN_AS_ROOT", "1")
+            .env("OMPI_ALLOW_RUN_AS_ROOT_CONFIRM", "1")
+            .env("OMPI_MCA_btl_vader_single_copy_mechanism", "none")
+            .output()
+            .expect("mpirun starts");
         let stderr = String::from_utf8_lossy(&output.stderr);
-        assert_eq!(output.status.code(), Some(2), "{args:?}: {stderr}");
+        assert_eq!(output.status.code(), Some(1), "{command:?}: {stderr}");
         assert_eq!(
-            stderr.matches("does not run under mpirun yet").count(),
+            stderr.matches("rank 1 of 2 failed").count(),
             1,
-            "one message, from rank 0: {stderr}"
+            "{command:?}: one message, from rank 0: {stderr}"
         );
+        assert!(stderr.contains("ring.txt"), "{command:?}: {stderr}");
+        assert!(output.stdout.is_empty(), "{command:?}: nothing printed");
     }
-    assert_eq!(
-        std::fs::read_dir(tmp.path()).unwrap().count(),
-        0,
-        "no output"
-    );
 }

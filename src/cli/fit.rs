@@ -15,6 +15,7 @@ use crate::results::fit::{six_digits as g6, write_bass_fit, FitFiles};
 use crate::results::network_fit::write_network_fit;
 use crate::results::run::prepare_output_dir;
 use crate::scenario;
+use crate::sim::distribute;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::io::{self, IsTerminal, Write};
 use std::path::{Path, PathBuf};
@@ -138,12 +139,20 @@ pub(super) fn fit_network(
     let dir = simulation
         .out
         .join(format!("fit-{}", output_folder_name(&s.stem)));
-    prepare_output_dir(&dir, simulation.force)?;
-    let progress = progress_bar(!simulation.quiet && io::stderr().is_terminal());
+    // Under MPI every rank simulates its share of each generation's candidates
+    // (and of the fitted scenario's run); rank 0 writes.
+    let root = distribute::is_root();
+    if root {
+        prepare_output_dir(&dir, simulation.force)?;
+    }
+    let progress = progress_bar(root && !simulation.quiet && io::stderr().is_terminal());
     let fit = simulation
         .with_threads(|| network_fit::fit_network(&s, data, params, &abc, &progress))?
         .map_err(|e| in_file(e, file))?;
     progress.finish_and_clear();
+    if !root {
+        return Ok(());
+    }
     let written = write_network_fit(&dir, &fit)?;
     if !simulation.quiet {
         let mut out = io::stdout().lock();

@@ -21,7 +21,7 @@ mod validate;
 pub use run::output_folder_name;
 
 use crate::decide::abc::AbcOptions;
-use crate::error::{Diagnostic, Result, WomError};
+use crate::error::{Result, WomError};
 use crate::scenario::Override;
 use crate::sim::distribute;
 use clap::{Parser, Subcommand};
@@ -399,21 +399,8 @@ fn dispatch(cli: Cli) -> Result<()> {
     // Commands with nothing to split run on rank 0 alone under MPI.
     let single = matches!(
         cli.command,
-        Command::Validate { .. } | Command::Graph { .. } | Command::Fit { .. }
+        Command::Validate { .. } | Command::Graph { .. } | Command::Fit { bass: Some(_), .. }
     );
-    // Not split across ranks yet: under mpirun they would run on every rank (or
-    // wait for ranks that are not there), so they are refused on every rank.
-    let unsplit = match &cli.command {
-        Command::Optimize { .. } => Some("wom optimize"),
-        Command::Fit { bass: None, .. } => Some("wom fit SCENARIO DATA.csv"),
-        _ => None,
-    };
-    if let (Some(command), true) = (unsplit, distribute::size() > 1) {
-        return Err(WomError::input(Diagnostic::new(format!(
-            "{command} does not run under mpirun yet (found {} ranks); run it as one process (docs/cluster.md)",
-            distribute::size()
-        ))));
-    }
     if single && !distribute::is_root() {
         return Ok(());
     }

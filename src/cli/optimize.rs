@@ -12,6 +12,7 @@ use crate::results::inputs::input;
 use crate::results::optimize::{self as files, menu_channels, OptimizeReport};
 use crate::results::run::prepare_output_dir;
 use crate::scenario;
+use crate::sim::distribute;
 use std::io::{self, IsTerminal, Write};
 use std::path::Path;
 use std::time::Instant;
@@ -44,7 +45,10 @@ pub(super) fn optimize(
         "optimize-{}",
         super::output_folder_name(&base.stem)
     ));
-    let visible = !simulation.quiet && io::stderr().is_terminal();
+    // Under MPI every rank simulates its share of every mix's replicates, so
+    // every rank takes the same steps of the search; rank 0 writes.
+    let root = distribute::is_root();
+    let visible = root && !simulation.quiet && io::stderr().is_terminal();
     let bar = progress(visible, 0);
     let replicates = u64::from(base.simulation.replicates);
     let prepared = simulation.with_threads(|| -> Result<_> {
@@ -60,7 +64,9 @@ pub(super) fn optimize(
         Ok((shared, menu))
     })??;
     let (population, menu) = prepared;
-    prepare_output_dir(&dir, simulation.force)?;
+    if root {
+        prepare_output_dir(&dir, simulation.force)?;
+    }
     let outcome = simulation.with_threads(|| {
         search(&menu, budget, objective, EXHAUSTIVE_LIMIT, |s| {
             bar.inc_length(replicates);
@@ -68,6 +74,9 @@ pub(super) fn optimize(
         })
     })??;
     bar.finish_and_clear();
+    if !root {
+        return Ok(());
+    }
     let plan = menu.scenario(&outcome.plan.mix);
     let report = OptimizeReport {
         wom_version: env!("CARGO_PKG_VERSION"),

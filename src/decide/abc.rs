@@ -34,6 +34,10 @@
 //! can key the model's own streams by them. Candidates are simulated in parallel
 //! in batches whose size depends only on earlier results, and accepted in
 //! candidate order, so the same particles come out whatever the thread count.
+//! Under MPI (`sim::distribute`) each rank simulates one contiguous block of
+//! every batch (generation 0's prior draws included) and every rank gets the
+//! whole batch back in candidate order, so every rank takes the same steps and
+//! the particles are the same for any number of ranks too.
 //!
 //! Every simulation gets its own random numbers: the acceptance probability is an
 //! expectation over the model's randomness, so sharing one set of random numbers
@@ -41,12 +45,15 @@
 //! generation's M draws of noise stand for the whole of it, and bias the
 //! posterior towards parameters that happen to fit those draws.
 
+mod proposals;
+
 use crate::decide::special::normal_quantile;
 use crate::decide::uncertain::Uncertain;
 use crate::error::{Result, WomError};
 use crate::rng::{self, Stream, WomRng};
 use crate::statistics::weighted_quantile;
 use indicatif::ProgressBar;
+use proposals::{proposals, Proposal};
 use rand::RngCore;
 use rayon::prelude::*;
 use serde::Serialize;
@@ -257,29 +264,28 @@ where
 
     // Generation 0: the prior.
     progress.set_message("generation 0 (prior)");
-    let prior_draws: Vec<Result<(Vec<f64>, Vec<f64>)>> = (0..n as u64)
-        .into_par_iter()
-        .map(|c| {
-            let mut rng = candidate_stream(options.seed, 0, c);
-            let theta: Vec<f64> = priors
-                .iter()
-                .map(|d| d.quantile(open_unit(&mut rng)))
-                .collect();
-            let mut distances = vec![0.0; m];
-            simulate(
-                &theta,
-                CandidateId {
-                    generation: 0,
-                    candidate: c,
-                },
-                &mut distances,
-            )?;
-            Ok((theta, distances))
-        })
-        .collect();
+    let prior_draws = proposals(0..n as u64, k, m, |c| {
+        let mut rng = candidate_stream(options.seed, 0, c);
+        let theta: Vec<f64> = priors
+            .iter()
+            .map(|d| d.quantile(open_unit(&mut rng)))
+            .collect();
+        let mut distances = vec![0.0; m];
+        simulate(
+            &theta,
+            CandidateId {
+                generation: 0,
+                candidate: c,
+            },
+            &mut distances,
+        )?;
+        Ok(Proposal::inside(theta, distances))
+    })?;
     let mut current: Vec<(Particle, Vec<f64>)> = Vec::with_capacity(n);
     for (c, draw) in prior_draws.into_iter().enumerate() {
-        let (theta, distances) = draw?;
+        let Proposal {
+            theta, distances, ..
+        } = draw;
         let distance = distances.iter().sum::<f64>() / m as f64;
         current.push((
             Particle {
@@ -327,30 +333,32 @@ where
             let wanted = (n - accepted.len()) as f64;
             let rate = (rate_estimate * options.quantile).max(options.min_acceptance);
             let batch = ((wanted / rate).ceil() as u64).max(32).min(cap - next);
-            let results: Vec<Result<Option<Draw>>> = (next..next + batch)
-                .into_par_iter()
-                .map(|c| {
-                    let mut rng = candidate_stream(options.seed, g, c);
-                    let parent = pick(&cumulative, &mut rng);
-                    let theta = kernel.perturb(&current[parent].0.theta, &mut rng);
-                    if !in_support(priors, &theta) {
-                        return Ok(None);
-                    }
-                    let mut distances = vec![0.0; m];
-                    simulate(
-                        &theta,
-                        CandidateId {
-                            generation: g,
-                            candidate: c,
-                        },
-                        &mut distances,
-                    )?;
-                    Ok(Some((theta, distances)))
-                })
-                .collect();
+            let results = proposals(next..next + batch, k, m, |c| {
+                let mut rng = candidate_stream(options.seed, g, c);
+                let parent = pick(&cumulative, &mut rng);
+                let theta = kernel.perturb(&current[parent].0.theta, &mut rng);
+                if !in_support(priors, &theta) {
+                    return Ok(Proposal::outside(k, m));
+                }
+                let mut distances = vec![0.0; m];
+                simulate(
+                    &theta,
+                    CandidateId {
+                        generation: g,
+                        candidate: c,
+                    },
+                    &mut distances,
+                )?;
+                Ok(Proposal::inside(theta, distances))
+            })?;
             for (i, r) in results.into_iter().enumerate() {
                 let c = next + i as u64;
-                let Some((theta, distances)) = r? else {
+                let Proposal {
+                    inside: true,
+                    theta,
+                    distances,
+                } = r
+                else {
                     continue;
                 };
                 sims_here += m as u64;
@@ -436,9 +444,6 @@ where
         stop,
     })
 }
-
-/// A candidate's parameters and the distances of its simulations.
-type Draw = (Vec<f64>, Vec<f64>);
 
 /// Candidate `c` of generation `g`'s own stream.
 fn candidate_stream(seed: u64, generation: usize, candidate: u64) -> WomRng {

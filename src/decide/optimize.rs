@@ -32,6 +32,13 @@
 //! the plan's mean is biased upwards by the noise of the candidates it beat
 //! (winner's curse); re-running `plan.toml` with another seed gives an unbiased
 //! estimate. Pure: the caller's closure simulates a scenario.
+//!
+//! Under MPI (`sim::distribute`) the greedy chain's mixes, each needed before
+//! the next is chosen, are simulated one at a time with their replicates split
+//! across the ranks (inside the caller's closure); the single purchases and the
+//! exhaustive search's mixes, known beforehand, are split whole across the
+//! ranks instead. Every rank ends with the same evaluations, so it takes the
+//! same steps and the result is the same for any number of ranks.
 
 pub mod menu;
 
@@ -39,6 +46,7 @@ use crate::decide::evaluate::{Evaluation, Metric};
 use crate::decide::sweep::{difference, Difference, Estimate};
 use crate::error::Result;
 use crate::scenario::Scenario;
+use crate::sim::distribute::{self, Record, Words};
 pub use menu::{Channel, Menu, Mix};
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -161,6 +169,46 @@ impl<F: FnMut(&Scenario) -> Result<Evaluation>> Cache<'_, F> {
             return Ok(e.clone());
         }
         let e = (self.eval)(&self.menu.scenario(mix))?;
+        Ok(self.insert(mix, e))
+    }
+
+    /// Evaluate every mix of `mixes` not evaluated yet, before the search asks
+    /// for them one by one. Under MPI the ranks split these mixes, each rank
+    /// evaluating its share whole on its own threads (its simulations exchange
+    /// nothing: `sim::distribute::gather` inside a gather), rather than split
+    /// each mix's replicates; rank r takes mixes r, r + ranks, ..., so that
+    /// costly and cheap mixes (lexicographic neighbours) spread over the ranks.
+    /// Each mix's evaluation is the same whoever makes it, so the cache, and
+    /// everything after, is the same for any number of ranks.
+    fn prefetch(&mut self, mixes: &[Mix]) -> Result<()> {
+        let todo: Vec<&Mix> = mixes
+            .iter()
+            .filter(|m| !self.done.contains_key(*m))
+            .collect::<std::collections::BTreeSet<_>>()
+            .into_iter()
+            .collect();
+        let n = todo.len();
+        let ranks = if distribute::splits() {
+            distribute::size()
+        } else {
+            1
+        };
+        // Gather blocks are contiguous; rank r's block is this order's r-th
+        // stride (block r and stride r have the same length).
+        let order: Vec<usize> = (0..ranks).flat_map(|r| (r..n).step_by(ranks)).collect();
+        let (menu, eval) = (self.menu, &mut self.eval);
+        let evaluations = distribute::gather(n, |block| {
+            block
+                .map(|i| eval(&menu.scenario(todo[order[i]])).map(MixRecord))
+                .collect()
+        })?;
+        for (&i, MixRecord(e)) in order.iter().zip(evaluations) {
+            self.insert(todo[i], e);
+        }
+        Ok(())
+    }
+
+    fn insert(&mut self, mix: &Mix, e: Evaluation) -> Evaluated {
         // Profit needs no cost > 0; conversions none: the metric always exists.
         let values = e.metric(self.metric).unwrap_or_default();
         let evaluated = Evaluated {
@@ -172,7 +220,35 @@ impl<F: FnMut(&Scenario) -> Result<Evaluation>> Cache<'_, F> {
             values,
         };
         self.done.insert(mix.clone(), evaluated.clone());
-        Ok(evaluated)
+        evaluated
+    }
+}
+
+/// A mix's evaluation as the ranks of an MPI job exchange it: 4 + 8 × (3 ×
+/// replicates + 2) bytes.
+struct MixRecord(Evaluation);
+
+impl Record for MixRecord {
+    fn encode(&self, out: &mut Vec<u8>) {
+        let e = &self.0;
+        out.extend_from_slice(&(e.conversions.len() as u32).to_le_bytes());
+        let values = e.conversions.iter().chain(&e.adopters).chain(&e.aware);
+        for x in values.chain([&e.cost, &e.value_per_conversion]) {
+            out.extend_from_slice(&x.to_le_bytes());
+        }
+    }
+
+    fn decode(bytes: &[u8]) -> Self {
+        let mut w = Words(bytes);
+        let n = w.u32() as usize;
+        let values = |w: &mut Words| (0..n).map(|_| w.f64()).collect();
+        MixRecord(Evaluation {
+            conversions: values(&mut w),
+            adopters: values(&mut w),
+            aware: values(&mut w),
+            cost: w.f64(),
+            value_per_conversion: w.f64(),
+        })
     }
 }
 
@@ -269,18 +345,22 @@ pub fn optimize(
         measured_at[c] = None;
     }
     // Every single purchase.
+    let singles: Vec<Mix> = (0..menu.channels.len())
+        .flat_map(|c| {
+            (1..=menu.channels[c].levels.len()).map(move |l| {
+                let mut mix = menu.empty();
+                mix[c] = l;
+                mix
+            })
+        })
+        .filter(|mix| fits(menu.cost(mix), budget))
+        .collect();
+    cache.prefetch(&singles)?;
     let mut best_single: Option<Evaluated> = None;
-    for c in 0..menu.channels.len() {
-        for l in 1..=menu.channels[c].levels.len() {
-            let mut mix = menu.empty();
-            mix[c] = l;
-            if !fits(menu.cost(&mix), budget) {
-                continue;
-            }
-            let e = cache.get(&mix)?;
-            if best_single.as_ref().map_or(true, |b| better(&e, b)) {
-                best_single = Some(e);
-            }
+    for mix in &singles {
+        let e = cache.get(mix)?;
+        if best_single.as_ref().map_or(true, |b| better(&e, b)) {
+            best_single = Some(e);
         }
     }
     let mut greedy = current;
@@ -293,6 +373,7 @@ pub fn optimize(
     // Exhaustive, when small enough.
     let (method, plan) = match &affordable {
         Some(all) => {
+            cache.prefetch(all)?;
             let mut plan = cache.get(&all[0])?;
             for mix in &all[1..] {
                 let e = cache.get(mix)?;
@@ -337,4 +418,24 @@ pub fn optimize(
         greedy_evaluations,
         evaluations: cache.done.len(),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_mix_record_travels_whole() {
+        let e = Evaluation {
+            conversions: vec![1.0, 2.5, 7.0],
+            adopters: vec![3.0, 4.0, 9.25],
+            aware: vec![10.0, 0.0, 1e9],
+            cost: 347.85,
+            value_per_conversion: 0.1,
+        };
+        let mut bytes = Vec::new();
+        MixRecord(e.clone()).encode(&mut bytes);
+        assert_eq!(bytes.len(), 4 + 8 * (3 * 3 + 2));
+        assert_eq!(MixRecord::decode(&bytes).0, e);
+    }
 }

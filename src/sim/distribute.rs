@@ -39,6 +39,9 @@ static EXCHANGES: AtomicU64 = AtomicU64::new(0);
 static STOPPED: AtomicBool = AtomicBool::new(false);
 /// The exit code the job stopped with, as rank 0 decided it.
 static STOP_CODE: AtomicUsize = AtomicUsize::new(1);
+/// Whether this rank is computing its block of a [`gather`]: a gather made
+/// inside it runs whole on this rank.
+static INSIDE: AtomicBool = AtomicBool::new(false);
 
 /// This process's rank (0 without MPI).
 pub fn rank() -> usize {
@@ -48,6 +51,13 @@ pub fn rank() -> usize {
 /// The number of processes in the job (1 without MPI).
 pub fn size() -> usize {
     SIZE.load(Ordering::Relaxed)
+}
+
+/// Whether a [`gather`] made now splits its indices across ranks: with more
+/// than one rank, and not inside another gather's block (which this rank
+/// computes whole, without exchanging).
+pub fn splits() -> bool {
+    size() > 1 && !INSIDE.load(Ordering::Relaxed)
 }
 
 /// Whether this process prints and writes files: rank 0.
@@ -135,7 +145,9 @@ impl Header {
 /// `compute` (one record per index, in order), and every rank receives all `n`
 /// records in index order.
 ///
-/// With one process this is `compute(0..n)`. With several, a failure of
+/// With one process this is `compute(0..n)`, and so is a gather made inside
+/// `compute` (a rank's block of work that itself simulates replicates: they run
+/// whole on this rank's threads, exchanging nothing). With several, a failure of
 /// `compute` on any rank is an error on every rank: rank 0 returns its own error
 /// as it was, or the failing rank's message (exit 1); the job is then stopped
 /// (later exchanges fail at once, and [`finish`] exchanges nothing).
@@ -147,15 +159,17 @@ pub fn gather<R: Record>(
     n: usize,
     compute: impl FnOnce(Range<usize>) -> Result<Vec<R>>,
 ) -> Result<Vec<R>> {
-    let size = size();
-    if size == 1 {
+    if !splits() {
         return compute(0..n);
     }
+    let size = size();
     if STOPPED.load(Ordering::Relaxed) {
         return Err(stopped());
     }
     let mine = block(n, rank(), size);
+    INSIDE.store(true, Ordering::Relaxed);
     let computed = compute(mine.clone());
+    INSIDE.store(false, Ordering::Relaxed);
     let mut payload = Vec::new();
     let (code, records) = match &computed {
         Ok(records) => {

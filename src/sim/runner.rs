@@ -255,7 +255,7 @@ fn simulate_distributed(
     mut sink: impl FnMut(u64, &[StepCounts], &ReplicateOutcome, &[ChannelCounts]) -> Result<()> + Send,
 ) -> Result<Built> {
     let replicates = scenario.simulation.replicates as usize;
-    if distribute::size() == 1 {
+    if !distribute::splits() {
         let built = simulate_range(scenario, population, 0..replicates, progress, sink)?;
         progress.finish_and_clear();
         return Ok(built);
