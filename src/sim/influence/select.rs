@@ -54,13 +54,7 @@ pub fn greedy_swapped(
     select(sets, n, k, allowed, passes)
 }
 
-fn select(
-    sets: &RrSets,
-    n: usize,
-    k: usize,
-    allowed: Option<&[bool]>,
-    passes: usize,
-) -> Coverage {
+fn select(sets: &RrSets, n: usize, k: usize, allowed: Option<&[bool]>, passes: usize) -> Coverage {
     assert!(sets.len() < u32::MAX as usize, "too many RR sets");
     let ok = |u: u32| allowed.map_or(true, |a| a[u as usize]);
     let mut start = vec![0u64; n + 1];
@@ -125,7 +119,15 @@ fn select(
             start: &start,
             sets: &index,
         };
-        swap_search(sets, &index, &ok, &mut count, &mut chosen, &mut result, passes);
+        swap_search(
+            sets,
+            &index,
+            &ok,
+            &mut count,
+            &mut chosen,
+            &mut result,
+            passes,
+        );
     }
     result
 }
@@ -332,7 +334,10 @@ mod tests {
         assert_eq!(greedy_swapped(&s, 3, 2, None, 0), g);
         // A disallowed node is never swapped in.
         let allowed = [true, true, false];
-        assert_eq!(greedy_swapped(&s, 3, 2, Some(&allowed), 4).seeds, vec![0, 1]);
+        assert_eq!(
+            greedy_swapped(&s, 3, 2, Some(&allowed), 4).seeds,
+            vec![0, 1]
+        );
     }
 
     #[test]
