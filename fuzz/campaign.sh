@@ -31,8 +31,8 @@ one() {
 export -f one
 export bin runs max logs
 printf '%s\n' $targets | xargs -P "$jobs" -I{} bash -c 'one {}' || true
-echo "| target | runs | seconds | exec/s | cov seeds → end | ft end | corpus end | crashes |"
-echo "| --- | --- | --- | --- | --- | --- | --- | --- |"
+echo "| target | runs | seconds | exec/s | cov start → end | ft end | corpus end | crashes | slow units |"
+echo "| --- | --- | --- | --- | --- | --- | --- | --- | --- |"
 for t in $targets; do
   python3 - "$t" "$logs/$t.log" "artifacts/$t" <<'PY'
 import os, re, sys
@@ -45,9 +45,13 @@ cov, ft, corp = last(r"cov: (\d+)"), last(r"ft: (\d+)"), last(r"corp: (\d+)")
 runs = last(r"stat::number_of_executed_units:\s+(\d+)")
 secs = last(r"Done \d+ runs in (\d+) second")
 rate = last(r"stat::average_exec_per_sec:\s+(\d+)")
-crashes = len([f for f in os.listdir(art) if not f.startswith(".")]) if os.path.isdir(art) else 0
-print(f"| `{t}` | {int(runs):,} | {secs} | {int(rate):,} | {int(inited):,} → {int(cov):,} | {int(ft):,} | {corp} | {crashes} |"
-      if runs != "?" and inited != "?" else f"| `{t}` | see {sys.argv[2]} | | | | | | {crashes} |")
+# Failures: crash-, leak-, timeout- and oom- artifacts. A slow-unit- artifact (a
+# unit slower than 10 s once) is listed apart: rerun it alone to see its time.
+names = os.listdir(art) if os.path.isdir(art) else []
+crashes = sum(1 for f in names if f.split("-")[0] in ("crash", "leak", "timeout", "oom"))
+slow = sum(1 for f in names if f.startswith("slow-unit-"))
+print(f"| `{t}` | {int(runs):,} | {secs} | {int(rate):,} | {int(inited):,} → {int(cov):,} | {int(ft):,} | {corp} | {crashes} | {slow} |"
+      if runs != "?" and inited != "?" else f"| `{t}` | see {sys.argv[2]} | | | | | | {crashes} | {slow} |")
 PY
 done
 echo "logs: $logs" >&2
