@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{succeeds, wom};
+use common::{csv_column, succeeds, wom};
 use std::path::{Path, PathBuf};
 
 /// Decode a PNG fully and check its size.
@@ -101,15 +101,6 @@ fn a_single_replicate_has_no_band() {
     assert_eq!(polygons, 0);
 }
 
-fn column(csv: &str, name: &str) -> Vec<f64> {
-    let mut lines = csv.lines();
-    let header: Vec<&str> = lines.next().unwrap().split(',').collect();
-    let j = header.iter().position(|h| *h == name).unwrap();
-    lines
-        .map(|l| l.split(',').nth(j).unwrap().parse().unwrap())
-        .collect()
-}
-
 fn mean_ci(v: &[f64]) -> (f64, f64, f64) {
     let n = v.len() as f64;
     let m = v.iter().sum::<f64>() / n;
@@ -149,8 +140,8 @@ fn compare_numbers_equal_those_recomputed_from_replicates_csv() {
     let (folder, json) = compare_two(dir.path(), &[]);
     let csv =
         |stem: &str| std::fs::read_to_string(folder.join(stem).join("replicates.csv")).unwrap();
-    let macro_conv = column(&csv("macro-influencer"), "conversions");
-    let micro_conv = column(&csv("micro-advocates"), "conversions");
+    let macro_conv = csv_column(&csv("macro-influencer"), "conversions");
+    let micro_conv = csv_column(&csv("micro-advocates"), "conversions");
     let scenarios = json["scenarios"].as_array().unwrap();
     for (s, conv) in scenarios.iter().zip([&macro_conv, &micro_conv]) {
         let (m, lo, hi) = mean_ci(conv);
@@ -189,7 +180,7 @@ fn compare_numbers_equal_those_recomputed_from_replicates_csv() {
     ));
     // comparison.csv carries the same numbers.
     let table = std::fs::read_to_string(folder.join("comparison.csv")).unwrap();
-    let means = column(&table, "conversions_mean");
+    let means = csv_column(&table, "conversions_mean");
     assert!(close(means[1], mean_ci(&micro_conv).0));
     assert_png(&folder.join("comparison.png"));
     let (lines, polygons, texts) = svg_parts(&folder.join("comparison.svg"), 30);

@@ -5,21 +5,11 @@
 
 mod common;
 
-use common::{assert_contains, fails_with_input_error, succeeds};
+use common::{assert_contains, csv_column, fails_with_input_error, succeeds};
 use std::path::Path;
 
 const SCENARIO: &str = "tests/fixtures/fit/small.toml";
 const PARAMS: &str = "word_of_mouth.conversion,word_of_mouth.advocacy";
-
-/// The column `name` of a CSV text.
-fn column(csv: &str, name: &str) -> Vec<f64> {
-    let mut lines = csv.lines();
-    let header: Vec<&str> = lines.next().unwrap().split(',').collect();
-    let j = header.iter().position(|h| *h == name).unwrap();
-    lines
-        .map(|l| l.split(',').nth(j).unwrap().parse().unwrap())
-        .collect()
-}
 
 /// Simulate the small scenario at (conversion, advocacy) with `replicates` and
 /// `seed`, and write its mean new conversions per step as a data file.
@@ -42,7 +32,10 @@ fn simulate_data(dir: &Path, conversion: f64, advocacy: f64, replicates: u32, se
     ]);
     let curves = std::fs::read_to_string(out.join("small/curves.csv")).unwrap();
     let mut data = "step,new_conversions\n".to_string();
-    for (t, v) in column(&curves, "new_conversions_mean").iter().enumerate() {
+    for (t, v) in csv_column(&curves, "new_conversions_mean")
+        .iter()
+        .enumerate()
+    {
         data.push_str(&format!("{t},{v}\n"));
     }
     let path = dir.join("data.csv");
@@ -136,7 +129,7 @@ fn a_noise_free_mean_curve_is_recovered_within_its_interval() {
     assert!(posterior.starts_with(
         "particle,word_of_mouth.conversion,word_of_mouth.advocacy,weight,within,distance\n"
     ));
-    let weights = column(&posterior, "weight");
+    let weights = csv_column(&posterior, "weight");
     assert_eq!(weights.len(), 150);
     assert!((weights.iter().sum::<f64>() - 1.0).abs() < 1e-9);
 }
@@ -170,8 +163,8 @@ fn fitted_toml_runs_and_gives_the_fitted_curve() {
         "-q",
     ]);
     let curves = std::fs::read_to_string(run.join("fitted/curves.csv")).unwrap();
-    let mean = column(&curves, "new_conversions_mean");
-    let observed = column(&std::fs::read_to_string(&data).unwrap(), "new_conversions");
+    let mean = csv_column(&curves, "new_conversions_mean");
+    let observed = csv_column(&std::fs::read_to_string(&data).unwrap(), "new_conversions");
     let rmse = (mean
         .iter()
         .zip(&observed)

@@ -13,7 +13,7 @@
 //! [`crate::decide::sales::MAX_REPORTED`] of them), naming the file, the line, the
 //! column, what was found and what is allowed.
 
-use crate::decide::sales::{column_of, csv_problem, found, list, Problems};
+use crate::decide::sales::{column_of, csv_problem, found, list, row_length, Problems};
 use crate::error::{echo, Diagnostic, Result, WomError};
 use crate::sim::engine::StepCounts;
 use std::path::{Path, PathBuf};
@@ -143,16 +143,13 @@ pub fn parse_observations(input: impl std::io::Read, path: &Path) -> Result<Obse
                 .field(field)
         };
         if record.len() != headers.len() {
-            problems.push(
-                Diagnostic::new(format!(
-                    "this row has {} field{}, the header {}: each row needs a step and its `{name}`",
-                    record.len(),
-                    if record.len() == 1 { "" } else { "s" },
-                    headers.len()
-                ))
-                .file(path)
-                .at(line, None),
-            );
+            problems.push(row_length(
+                path,
+                line,
+                record.len(),
+                headers.len(),
+                &format!("a step and its `{name}`"),
+            ));
             expected += 1;
             continue;
         }

@@ -78,16 +78,13 @@ pub fn parse_sales_csv(input: impl std::io::Read, path: &Path) -> Result<Vec<f64
                 .field(field)
         };
         if record.len() != headers.len() {
-            problems.push(
-                Diagnostic::new(format!(
-                    "this row has {} field{}, the header {}: each row needs a period and its sales",
-                    record.len(),
-                    if record.len() == 1 { "" } else { "s" },
-                    headers.len()
-                ))
-                .file(path)
-                .at(line, None),
-            );
+            problems.push(row_length(
+                path,
+                line,
+                record.len(),
+                headers.len(),
+                "a period and its sales",
+            ));
             expected += 1;
             continue;
         }
@@ -273,6 +270,23 @@ impl<'a> Problems<'a> {
 }
 
 /// The 1-based column of a field: its position in the header (the CSV column).
+/// A row with another number of fields than the header: `needs` says what a row
+/// holds ("a period and its sales").
+pub(crate) fn row_length(
+    path: &Path,
+    line: usize,
+    fields: usize,
+    header: usize,
+    needs: &str,
+) -> Diagnostic {
+    Diagnostic::new(format!(
+        "this row has {fields} field{}, the header {header}: each row needs {needs}",
+        if fields == 1 { "" } else { "s" },
+    ))
+    .file(path)
+    .at(line, None)
+}
+
 pub(crate) fn column_of(headers: &csv::StringRecord, field: &str) -> Option<usize> {
     headers.iter().position(|h| h == field).map(|i| i + 1)
 }

@@ -38,3 +38,13 @@ pub fn assert_contains(text: &str, needles: &[&str]) {
         assert!(text.contains(needle), "expected {needle:?} in:\n{text}");
     }
 }
+
+/// The column `name` of a CSV text (a header line, then numbers), as numbers.
+pub fn csv_column(csv: &str, name: &str) -> Vec<f64> {
+    let mut lines = csv.lines();
+    let header: Vec<&str> = lines.next().unwrap().split(',').collect();
+    let j = header.iter().position(|h| *h == name).unwrap();
+    lines
+        .map(|l| l.split(',').nth(j).unwrap().parse().unwrap())
+        .collect()
+}
